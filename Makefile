@@ -1,0 +1,44 @@
+# Common Ground — the whole development loop.  `make demo` and `make test` are the two that matter.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-fast lint typecheck bench clean messages
+
+install: $(STAMP)
+
+# Reinstall only when the lock file or the package metadata changed: a no-op run takes well under a second.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/commonground demo $(DEMO_ARGS)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Skips the slow and heavyweight tests; CI always runs everything through `make test`.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+messages: install
+	cd src/commonground && ../../$(BIN)/django-admin compilemessages --settings=commonground.settings.dev
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""The ``commonground`` command: one Typer app whose commands call the same actions as the web pages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from commonground import __version__
+from commonground.cli import demo as demo_cmd
+from commonground.cli import hub as hub_cmd
+from commonground.home import ENV_VAR
+
+app = typer.Typer(
+    name="commonground",
+    help="Common Ground — a trusted local data hub for school-community collaboration.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"commonground {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="The hub's home folder (database, data files, keys). Default: $COMMONGROUND_HOME or ./var."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Common Ground — a trusted local data hub for school-community collaboration."""
+    if home is not None:
+        os.environ[ENV_VAR] = str(home.expanduser().resolve())
+
+
+app.command("demo")(demo_cmd.demo)
+app.command("init")(hub_cmd.init)
+app.command("serve")(hub_cmd.serve)
+app.command(
+    "manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)(hub_cmd.manage)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

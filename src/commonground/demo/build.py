@@ -1,0 +1,81 @@
+"""The whole demo: generate the synthetic community (once per seed and size), then load it into the hub."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from commonground.demo.load import load_community
+from commonground.demo.people import DEMO_PASSWORD, load_people
+
+Progress = Callable[[str, int, int], None]
+COMPLETE_MARKER = ".complete"
+
+
+class DemoConflictError(Exception):
+    """The home folder already holds a different demo community."""
+
+
+def community_dir(home: Path, students: int, seed: int) -> Path:
+    """Where the generated files of one (seed, size) community live inside the home folder."""
+    return home / "demo" / f"community-seed{seed}-students{students}"
+
+
+def generate_once(home: Path, students: int, seed: int, progress: Progress | None = None) -> dict[str, Any]:
+    """Generate the community unless a complete copy is already there; return its community.json.
+
+    Generation writes into a temporary folder that is renamed into place only when complete, so an
+    interrupted run leaves nothing that looks finished.
+    """
+    from commonground.demo.generator import GeneratorConfig, generate
+
+    final = community_dir(home, students, seed)
+    if (final / COMPLETE_MARKER).exists():
+        return dict(json.loads((final / "community.json").read_text(encoding="utf-8")))
+    work = final.with_name(final.name + ".partial")
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(final, ignore_errors=True)
+    work.mkdir(parents=True)
+    generate(GeneratorConfig(students=students, seed=seed, out_dir=work, progress=progress))
+    (work / COMPLETE_MARKER).write_text("ok\n")
+    work.rename(final)
+    return dict(json.loads((final / "community.json").read_text(encoding="utf-8")))
+
+
+def _claim_home(home: Path, students: int, seed: int) -> None:
+    """One demo community per home: a second, different one would mix two fictional cities."""
+    stamp = home / "demo" / "loaded.json"
+    wanted = {"seed": seed, "students": students}
+    if stamp.exists():
+        loaded = json.loads(stamp.read_text(encoding="utf-8"))
+        if loaded != wanted:
+            raise DemoConflictError(
+                f"{home} already holds the demo community for --seed {loaded['seed']} "
+                f"--students {loaded['students']}; use another --home or remove {home}"
+            )
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps(wanted), encoding="utf-8")
+
+
+def build_demo(*, home: Path, students: int, seed: int, progress: Progress | None = None) -> dict[str, Any]:
+    """Generate (if needed) and load the demo community; return a summary for the terminal."""
+    _claim_home(home, students, seed)
+    manifest = generate_once(home, students, seed, progress)
+    if progress:
+        progress("loading organizations and systems", 0, 2)
+    counts = load_community(manifest)
+    if progress:
+        progress("loading people", 1, 2)
+    logins = load_people(manifest)
+    if progress:
+        progress("demo community loaded", 2, 2)
+    headline = (
+        f"{manifest['district']['name']}: {len(manifest['schools'])} schools, {manifest['students']:,} students, "
+        f"{len(manifest['partners'])} community partners; {counts['organizations']} organizations, "
+        f"{counts['systems']} systems and {counts['flows']} data flows in the registry."
+    )
+    return {"headline": headline, "logins": logins, "password": DEMO_PASSWORD, "counts": counts,
+            "community_dir": str(community_dir(home, students, seed))}

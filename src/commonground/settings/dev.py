@@ -1,0 +1,11 @@
+"""Developer and demo settings: embedded SQLite under the home folder, served on localhost."""
+
+from __future__ import annotations
+
+from .base import *
+
+DEBUG = False  # the demo serves static files through whitenoise, as production does
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 - dev default
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
