@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_generator  # noqa: E402 - the path above makes the sibling module importable
+import bench_generator
 
 
 def main() -> int:

@@ -10,7 +10,9 @@ import typer.main
 from commonground.cli.main import app
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))])
+DOCS = "\n".join(
+    p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+)
 
 
 def test_every_cli_command_is_documented() -> None:

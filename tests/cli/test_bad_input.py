@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers import run_cli
 
+
 def assert_one_line_error(result: subprocess.CompletedProcess[str], expected: str, code: int) -> None:
     assert result.returncode == code, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -41,10 +42,8 @@ def test_read_only_home_is_unusable(tmp_path: Path) -> None:
     locked.mkdir()
     locked.chmod(0o500)
     try:
-        if os.access(locked, os.W_OK):  # root ignores permission bits; /proc is read-only for everyone
-            target = Path("/proc/commonground-home")
-        else:
-            target = locked / "hub"
+        # root ignores permission bits; /proc refuses new folders even to root
+        target = Path("/proc/commonground-home") if os.access(locked, os.W_OK) else locked / "hub"
         result = run_cli("demo", "--students", "50", "--no-serve", "--home", str(target))
         assert_one_line_error(result, f"cannot use {target} as the hub's home folder", 1)
     finally:

@@ -72,7 +72,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         started = time.monotonic()
         proc = subprocess.Popen(  # noqa: S603 - fixed interpreter and module
             [*CLI, "demo", "--students", "400", "--seed", "7", "--port", str(port), "--home", str(home)],
-            env=cli_env(home, database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=cli_env(home, database_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
@@ -89,7 +92,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 proc.wait()
 
 
-def sign_in(page: Any, base: str, username: str, password: str = "commonground-demo") -> None:
+def sign_in(page: Any, base: str, username: str, password: str = "commonground-demo") -> None:  # noqa: S107 - the published demo password
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)

@@ -49,9 +49,18 @@ def exec_gunicorn(host: str, port: int, workers: int = 2) -> None:
     """Replace this process with gunicorn serving the hub (the production-grade server, also for the demo)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonground.settings.dev")
     argv = [
-        sys.executable, "-m", "gunicorn", "commonground.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
-        "--graceful-timeout", "5",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "commonground.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
     ]
     sys.stdout.flush()
     os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell

@@ -33,7 +33,10 @@ def _version(value: bool) -> None:
 def main(
     home: Annotated[
         Path | None,
-        typer.Option("--home", help="The hub's home folder (database, data files, keys). Default: $COMMONGROUND_HOME or ./var."),
+        typer.Option(
+            "--home",
+            help="The hub's home folder (database, data files, keys). Default: $COMMONGROUND_HOME or ./var.",
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -47,9 +50,9 @@ def main(
 app.command("demo")(demo_cmd.demo)
 app.command("init")(hub_cmd.init)
 app.command("serve")(hub_cmd.serve)
-app.command(
-    "manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
-)(hub_cmd.manage)
+app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    hub_cmd.manage
+)
 
 
 def run() -> None:

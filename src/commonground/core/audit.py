@@ -27,7 +27,9 @@ def record(
     Must run inside ``transaction.atomic`` so the row commits or rolls back with the change it describes.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise AuditOutsideTransactionError(f"audit for {action!r} must be written inside the action's transaction")
+        raise AuditOutsideTransactionError(
+            f"audit for {action!r} must be written inside the action's transaction"
+        )
     label = "system"
     if actor is not None and getattr(actor, "pk", None) is not None:
         label = actor.get_username()

@@ -77,5 +77,10 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
         f"{len(manifest['partners'])} community partners; {counts['organizations']} organizations, "
         f"{counts['systems']} systems and {counts['flows']} data flows in the registry."
     )
-    return {"headline": headline, "logins": logins, "password": DEMO_PASSWORD, "counts": counts,
-            "community_dir": str(community_dir(home, students, seed))}
+    return {
+        "headline": headline,
+        "logins": logins,
+        "password": DEMO_PASSWORD,
+        "counts": counts,
+        "community_dir": str(community_dir(home, students, seed)),
+    }

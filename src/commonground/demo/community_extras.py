@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-HUB = {
+HUB: dict[str, Any] = {
     "slug": "common-ground-hub",
     "name": "Common Ground Hub",
     "kind": "hub",
@@ -85,30 +85,80 @@ def flows_for(manifest: dict[str, Any]) -> list[dict[str, str]]:
     systems = {s["kind"]: s["name"] for s in district["systems"]}
     sis = systems.get("sis", district["systems"][0]["name"])
     flows: list[dict[str, str]] = [
-        _flow(district["slug"], sis, hub_org, hub_sys,
-              "Rosters, enrollments and demographics (OneRoster 1.1 CSV)", "daily", "sftp"),
-        _flow(district["slug"], sis, hub_org, hub_sys,
-              "Attendance, course grades, discipline and assessments (Ed-Fi XML)", "weekly", "sftp"),
+        _flow(
+            district["slug"],
+            sis,
+            hub_org,
+            hub_sys,
+            "Rosters, enrollments and demographics (OneRoster 1.1 CSV)",
+            "daily",
+            "sftp",
+        ),
+        _flow(
+            district["slug"],
+            sis,
+            hub_org,
+            hub_sys,
+            "Attendance, course grades, discipline and assessments (Ed-Fi XML)",
+            "weekly",
+            "sftp",
+        ),
     ]
     if "lms" in systems:
-        flows.append(_flow(district["slug"], systems["lms"], district["slug"], sis,
-                           "Course grades from teachers' gradebooks", "daily", "api"))
+        flows.append(
+            _flow(
+                district["slug"],
+                systems["lms"],
+                district["slug"],
+                sis,
+                "Course grades from teachers' gradebooks",
+                "daily",
+                "api",
+            )
+        )
     for partner in manifest["partners"]:
         name = partner["systems"][0]["name"]
-        flows.append(_flow(partner["slug"], name, hub_org, hub_sys,
-                           "Participant roster and program attendance or service contacts", "monthly", "upload"))
+        flows.append(
+            _flow(
+                partner["slug"],
+                name,
+                hub_org,
+                hub_sys,
+                "Participant roster and program attendance or service contacts",
+                "monthly",
+                "upload",
+            )
+        )
         if partner["kind"] == "nonprofit":
-            flows.append(_flow(hub_org, hub_sys, partner["slug"], name,
-                               "Need-to-know lists: attendance and grades of participants, where allowed",
-                               "weekly", "portal"))
+            flows.append(
+                _flow(
+                    hub_org,
+                    hub_sys,
+                    partner["slug"],
+                    name,
+                    "Need-to-know lists: attendance and grades of participants, where allowed",
+                    "weekly",
+                    "portal",
+                )
+            )
     for org in OTHER_ORGANIZATIONS:
         sink = org["systems"][0]["name"]
-        what = ("De-identified and limited extracts for an approved study" if org["kind"] == "agency"
-                else "De-identified indicators (published, suppressed releases)")
+        what = (
+            "De-identified and limited extracts for an approved study"
+            if org["kind"] == "agency"
+            else "De-identified indicators (published, suppressed releases)"
+        )
         flows.append(_flow(hub_org, hub_sys, org["slug"], sink, what, "term", "release"))
     return flows
 
 
 def _flow(so: str, ss: str, to: str, ts: str, what: str, frequency: str, method: str) -> dict[str, str]:
-    return {"source_org": so, "source_system": ss, "target_org": to, "target_system": ts, "what": what,
-            "frequency": frequency, "method": method}
+    return {
+        "source_org": so,
+        "source_system": ss,
+        "target_org": to,
+        "target_system": ts,
+        "what": what,
+        "frequency": frequency,
+        "method": method,
+    }

@@ -15,7 +15,13 @@ from commonground.demo.community_extras import HUB, OTHER_ORGANIZATIONS, flows_f
 from commonground.ecosystem import actions
 from commonground.ecosystem.models import DataFlow, InformationSystem, Organization
 
-SYSTEM_FIELDS = ("vendor", "export_formats", "reporting_mandates", "legal_constraints", "technical_constraints")
+SYSTEM_FIELDS = (
+    "vendor",
+    "export_formats",
+    "reporting_mandates",
+    "legal_constraints",
+    "technical_constraints",
+)
 ORG_FIELDS = ("description", "neighborhood", "address", "external_id")
 
 
@@ -29,8 +35,14 @@ def _organization(spec: dict[str, Any], kind: str, parent: Organization | None =
         return existing
     fields = {k: spec[k] for k in ORG_FIELDS if spec.get(k)}
     return actions.do_create_organization(
-        acting_user=None, slug=spec["slug"], name=spec["name"], kind=kind, parent=parent,
-        latitude=_coord(spec.get("latitude")), longitude=_coord(spec.get("longitude")), **fields,
+        acting_user=None,
+        slug=spec["slug"],
+        name=spec["name"],
+        kind=kind,
+        parent=parent,
+        latitude=_coord(spec.get("latitude")),
+        longitude=_coord(spec.get("longitude")),
+        **fields,
     )
 
 
@@ -39,19 +51,31 @@ def _systems(org: Organization, specs: list[dict[str, Any]]) -> None:
         if InformationSystem.objects.filter(organization=org, name=spec["name"]).exists():
             continue
         actions.do_create_system(
-            acting_user=None, organization=org, name=spec["name"], kind=spec["kind"], data_held=spec["data_held"],
+            acting_user=None,
+            organization=org,
+            name=spec["name"],
+            kind=spec["kind"],
+            data_held=spec["data_held"],
             **{k: spec[k] for k in SYSTEM_FIELDS if spec.get(k)},
         )
 
 
 def _flows(specs: list[dict[str, str]]) -> None:
     for spec in specs:
-        source = InformationSystem.objects.get(organization__slug=spec["source_org"], name=spec["source_system"])
-        target = InformationSystem.objects.get(organization__slug=spec["target_org"], name=spec["target_system"])
+        source = InformationSystem.objects.get(
+            organization__slug=spec["source_org"], name=spec["source_system"]
+        )
+        target = InformationSystem.objects.get(
+            organization__slug=spec["target_org"], name=spec["target_system"]
+        )
         if DataFlow.objects.filter(source=source, target=target, what=spec["what"]).exists():
             continue
         actions.do_create_flow(
-            acting_user=None, source=source, target=target, what=spec["what"], frequency=spec["frequency"],
+            acting_user=None,
+            source=source,
+            target=target,
+            what=spec["what"],
+            frequency=spec["frequency"],
             method=spec["method"],
         )
 

@@ -17,7 +17,11 @@ from commonground.people.models import Membership, TrainingCourse, TrainingRecor
 DEMO_PASSWORD = "commonground-demo"  # noqa: S105 - published demo password for a synthetic community on localhost
 
 COURSES = [
-    ("ferpa-basics", "FERPA basics", "What FERPA protects, the lawful paths to share, and the duties that follow."),
+    (
+        "ferpa-basics",
+        "FERPA basics",
+        "What FERPA protects, the lawful paths to share, and the duties that follow.",
+    ),
     ("data-security", "Data security and confidentiality", "Handling student data safely day to day."),
 ]
 
@@ -31,21 +35,68 @@ def _people(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     funder = next(o["slug"] for o in OTHER_ORGANIZATIONS if o["kind"] == "funder")
     research = next(o["slug"] for o in OTHER_ORGANIZATIONS if o["kind"] == "agency")
     return [
-        {"username": "steward", "name": "Sam Rivera", "org": HUB["slug"], "role": Role.HUB_STEWARD,
-         "title": "Hub data steward", "staff": True, "training": {"ferpa-basics": 30, "data-security": 30}},
-        {"username": "district-lead", "name": "Dana Okafor", "org": district, "role": Role.DATA_LEAD,
-         "title": "Director of Data and Research", "training": {"ferpa-basics": 100}},
-        {"username": "coordinator", "name": "Luis Romero", "org": first_program, "role": Role.CASE_MANAGER,
-         "title": f"Site coordinator, {partners[first_program]['name'] if first_program in partners else ''}",
-         "training": {"ferpa-basics": 60, "data-security": 60}},
-        {"username": "mentor", "name": "Grace Lee", "org": second_program, "role": Role.CASE_MANAGER,
-         "title": "Mentoring case manager", "training": {"ferpa-basics": 400}},  # expired: shows the warning
-        {"username": "superintendent", "name": "Dr. Alma Reyes", "org": district, "role": Role.LEADER,
-         "title": "Superintendent"},
-        {"username": "funder", "name": "Ken Adeyemi", "org": funder, "role": Role.LEADER, "title": "Program officer"},
-        {"username": "researcher", "name": "Priya Nair", "org": research, "role": Role.RESEARCHER,
-         "title": "Research scientist", "training": {"ferpa-basics": 200}},
-        {"username": "parent", "name": "Maria Gonzalez", "org": district, "role": Role.PARENT, "title": "Parent"},
+        {
+            "username": "steward",
+            "name": "Sam Rivera",
+            "org": HUB["slug"],
+            "role": Role.HUB_STEWARD,
+            "title": "Hub data steward",
+            "staff": True,
+            "training": {"ferpa-basics": 30, "data-security": 30},
+        },
+        {
+            "username": "district-lead",
+            "name": "Dana Okafor",
+            "org": district,
+            "role": Role.DATA_LEAD,
+            "title": "Director of Data and Research",
+            "training": {"ferpa-basics": 100},
+        },
+        {
+            "username": "coordinator",
+            "name": "Luis Romero",
+            "org": first_program,
+            "role": Role.CASE_MANAGER,
+            "title": f"Site coordinator, {partners[first_program]['name'] if first_program in partners else ''}",
+            "training": {"ferpa-basics": 60, "data-security": 60},
+        },
+        {
+            "username": "mentor",
+            "name": "Grace Lee",
+            "org": second_program,
+            "role": Role.CASE_MANAGER,
+            "title": "Mentoring case manager",
+            "training": {"ferpa-basics": 400},
+        },  # expired: shows the warning
+        {
+            "username": "superintendent",
+            "name": "Dr. Alma Reyes",
+            "org": district,
+            "role": Role.LEADER,
+            "title": "Superintendent",
+        },
+        {
+            "username": "funder",
+            "name": "Ken Adeyemi",
+            "org": funder,
+            "role": Role.LEADER,
+            "title": "Program officer",
+        },
+        {
+            "username": "researcher",
+            "name": "Priya Nair",
+            "org": research,
+            "role": Role.RESEARCHER,
+            "title": "Research scientist",
+            "training": {"ferpa-basics": 200},
+        },
+        {
+            "username": "parent",
+            "name": "Maria Gonzalez",
+            "org": district,
+            "role": Role.PARENT,
+            "title": "Parent",
+        },
     ]
 
 
@@ -64,14 +115,22 @@ def load_people(manifest: dict[str, Any], today: dt.date | None = None) -> list[
         user = User.objects.filter(username=spec["username"]).first()
         if user is None:
             user = actions.do_create_user(
-                acting_user=None, username=spec["username"], password=DEMO_PASSWORD,
-                display_name=spec["name"], email=f"{spec['username']}@example.org",
-                is_staff=spec.get("staff", False), is_superuser=spec.get("staff", False),
+                acting_user=None,
+                username=spec["username"],
+                password=DEMO_PASSWORD,
+                display_name=spec["name"],
+                email=f"{spec['username']}@example.org",
+                is_staff=spec.get("staff", False),
+                is_superuser=spec.get("staff", False),
             )
         if not Membership.objects.filter(user=user, organization=org, role=spec["role"]).exists():
             actions.do_add_membership(
-                acting_user=None, user=user, organization=org, role=spec["role"],
-                starts_on=day - dt.timedelta(days=500), title=spec["title"],
+                acting_user=None,
+                user=user,
+                organization=org,
+                role=spec["role"],
+                starts_on=day - dt.timedelta(days=500),
+                title=spec["title"],
             )
         for course_slug, days_ago in spec.get("training", {}).items():
             course = courses[course_slug]
@@ -79,5 +138,7 @@ def load_people(manifest: dict[str, Any], today: dt.date | None = None) -> list[
                 actions.do_record_training(
                     acting_user=None, user=user, course=course, completed_on=day - dt.timedelta(days=days_ago)
                 )
-        logins.append({"role": str(Role(spec["role"]).label), "username": user.username, "organization": org.name})
+        logins.append(
+            {"role": str(Role(spec["role"]).label), "username": user.username, "organization": org.name}
+        )
     return logins

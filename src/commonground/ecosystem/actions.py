@@ -22,13 +22,20 @@ def _changed_fields(obj: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def do_create_organization(*, acting_user: Any, slug: str, name: str, kind: str, **fields: Any) -> Organization:
+def do_create_organization(
+    *, acting_user: Any, slug: str, name: str, kind: str, **fields: Any
+) -> Organization:
     """Register an organization (district, school, nonprofit, agency, city office, funder or the hub)."""
     org = Organization(slug=slug, name=name, kind=kind, **fields)
     org.full_clean()
     org.save()
-    audit.record(actor=acting_user, action="ecosystem.create_organization", obj=org,
-                 summary=f"Registered organization {org.name}", details={"slug": slug, "kind": kind})
+    audit.record(
+        actor=acting_user,
+        action="ecosystem.create_organization",
+        obj=org,
+        summary=f"Registered organization {org.name}",
+        details={"slug": slug, "kind": kind},
+    )
     return org
 
 
@@ -39,8 +46,13 @@ def do_update_organization(*, acting_user: Any, organization: Organization, **fi
     if changes:
         organization.full_clean()
         organization.save()
-        audit.record(actor=acting_user, action="ecosystem.update_organization", obj=organization,
-                     summary=f"Updated organization {organization.name}", details={"changes": changes})
+        audit.record(
+            actor=acting_user,
+            action="ecosystem.update_organization",
+            obj=organization,
+            summary=f"Updated organization {organization.name}",
+            details={"changes": changes},
+        )
     return organization
 
 
@@ -52,8 +64,13 @@ def do_create_system(
     system = InformationSystem(organization=organization, name=name, kind=kind, data_held=data_held, **fields)
     system.full_clean()
     system.save()
-    audit.record(actor=acting_user, action="ecosystem.create_system", obj=system,
-                 summary=f"Registered system {name} of {organization.name}", details={"kind": kind})
+    audit.record(
+        actor=acting_user,
+        action="ecosystem.create_system",
+        obj=system,
+        summary=f"Registered system {name} of {organization.name}",
+        details={"kind": kind},
+    )
     return system
 
 
@@ -64,22 +81,37 @@ def do_update_system(*, acting_user: Any, system: InformationSystem, **fields: A
     if changes:
         system.full_clean()
         system.save()
-        audit.record(actor=acting_user, action="ecosystem.update_system", obj=system,
-                     summary=f"Updated system {system.name}", details={"changes": changes})
+        audit.record(
+            actor=acting_user,
+            action="ecosystem.update_system",
+            obj=system,
+            summary=f"Updated system {system.name}",
+            details={"changes": changes},
+        )
     return system
 
 
 @transaction.atomic
 def do_create_flow(
-    *, acting_user: Any, source: InformationSystem, target: InformationSystem, what: str, frequency: str,
+    *,
+    acting_user: Any,
+    source: InformationSystem,
+    target: InformationSystem,
+    what: str,
+    frequency: str,
     **fields: Any,
 ) -> DataFlow:
     """Record a flow of data from one system to another."""
     flow = DataFlow(source=source, target=target, what=what, frequency=frequency, **fields)
     flow.full_clean()
     flow.save()
-    audit.record(actor=acting_user, action="ecosystem.create_flow", obj=flow,
-                 summary=f"Recorded flow {source.name} → {target.name}", details={"what": what})
+    audit.record(
+        actor=acting_user,
+        action="ecosystem.create_flow",
+        obj=flow,
+        summary=f"Recorded flow {source.name} → {target.name}",
+        details={"what": what},
+    )
     return flow
 
 
@@ -90,6 +122,11 @@ def do_update_flow(*, acting_user: Any, flow: DataFlow, **fields: Any) -> DataFl
     if changes:
         flow.full_clean()
         flow.save()
-        audit.record(actor=acting_user, action="ecosystem.update_flow", obj=flow,
-                     summary=f"Updated flow {flow}", details={"changes": changes})
+        audit.record(
+            actor=acting_user,
+            action="ecosystem.update_flow",
+            obj=flow,
+            summary=f"Updated flow {flow}",
+            details={"changes": changes},
+        )
     return flow

@@ -16,7 +16,11 @@ class Organization(TimeStampedModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=OrganizationKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text="For a school, its district.",
     )
     description = models.TextField(blank=True)
@@ -28,7 +32,9 @@ class Organization(TimeStampedModel):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     external_id = models.CharField(
-        max_length=64, blank=True, help_text="The organization's id in its own systems (e.g. a NCES or state id)."
+        max_length=64,
+        blank=True,
+        help_text="The organization's id in its own systems (e.g. a NCES or state id).",
     )
 
     class Meta:
@@ -80,7 +86,8 @@ class DataFlow(TimeStampedModel):
     frequency = models.CharField(max_length=20, choices=Frequency.choices)
     method = models.CharField(max_length=20, choices=TransferMethod.choices, default=TransferMethod.UPLOAD)
     agreement_reference = models.CharField(
-        max_length=200, blank=True,
+        max_length=200,
+        blank=True,
         help_text="The agreement the flow runs under; linked to the agreement register once it exists.",
     )
     notes = models.TextField(blank=True)

@@ -14,8 +14,14 @@ from commonground.people.models import Membership, TrainingCourse, TrainingRecor
 
 @transaction.atomic
 def do_create_user(
-    *, acting_user: Any, username: str, password: str | None, email: str = "", display_name: str = "",
-    is_staff: bool = False, **fields: Any,
+    *,
+    acting_user: Any,
+    username: str,
+    password: str | None,
+    email: str = "",
+    display_name: str = "",
+    is_staff: bool = False,
+    **fields: Any,
 ) -> User:
     """Create a user; ``password=None`` leaves the account without a usable password."""
     user = User(username=username, email=email, display_name=display_name, is_staff=is_staff, **fields)
@@ -34,15 +40,26 @@ def do_deactivate_user(*, acting_user: Any, user: User, reason: str) -> User:
     """Stop a user from signing in; memberships stay for the record."""
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit.record(actor=acting_user, action="people.deactivate_user", obj=user,
-                 summary=f"Deactivated user {user.username}", details={"reason": reason})
+    audit.record(
+        actor=acting_user,
+        action="people.deactivate_user",
+        obj=user,
+        summary=f"Deactivated user {user.username}",
+        details={"reason": reason},
+    )
     return user
 
 
 @transaction.atomic
 def do_add_membership(
-    *, acting_user: Any, user: User, organization: Organization, role: str, starts_on: dt.date,
-    ends_on: dt.date | None = None, title: str = "",
+    *,
+    acting_user: Any,
+    user: User,
+    organization: Organization,
+    role: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    title: str = "",
 ) -> Membership:
     """Give ``user`` a role within ``organization`` from ``starts_on``."""
     membership = Membership(
@@ -50,20 +67,31 @@ def do_add_membership(
     )
     membership.full_clean()
     membership.save()
-    audit.record(actor=acting_user, action="people.add_membership", obj=membership,
-                 summary=f"{user.username} became {membership.get_role_display()} at {organization.name}",
-                 details={"role": role, "organization": organization.slug})
+    audit.record(
+        actor=acting_user,
+        action="people.add_membership",
+        obj=membership,
+        summary=f"{user.username} became {membership.get_role_display()} at {organization.name}",
+        details={"role": role, "organization": organization.slug},
+    )
     return membership
 
 
 @transaction.atomic
-def do_end_membership(*, acting_user: Any, membership: Membership, ends_on: dt.date, reason: str) -> Membership:
+def do_end_membership(
+    *, acting_user: Any, membership: Membership, ends_on: dt.date, reason: str
+) -> Membership:
     """End a membership on ``ends_on``."""
     membership.ends_on = ends_on
     membership.full_clean()
     membership.save(update_fields=["ends_on", "updated_at"])
-    audit.record(actor=acting_user, action="people.end_membership", obj=membership,
-                 summary=f"Ended {membership}", details={"ends_on": ends_on.isoformat(), "reason": reason})
+    audit.record(
+        actor=acting_user,
+        action="people.end_membership",
+        obj=membership,
+        summary=f"Ended {membership}",
+        details={"ends_on": ends_on.isoformat(), "reason": reason},
+    )
     return membership
 
 
@@ -75,13 +103,19 @@ def do_create_course(
     course = TrainingCourse(slug=slug, name=name, valid_for_days=valid_for_days, description=description)
     course.full_clean()
     course.save()
-    audit.record(actor=acting_user, action="people.create_course", obj=course, summary=f"Registered course {name}")
+    audit.record(
+        actor=acting_user, action="people.create_course", obj=course, summary=f"Registered course {name}"
+    )
     return course
 
 
 @transaction.atomic
 def do_record_training(
-    *, acting_user: Any, user: User, course: TrainingCourse, completed_on: dt.date,
+    *,
+    acting_user: Any,
+    user: User,
+    course: TrainingCourse,
+    completed_on: dt.date,
     expires_on: dt.date | None = None,
 ) -> TrainingRecord:
     """Record that ``user`` completed ``course``; it expires after the course's validity unless given."""
@@ -89,7 +123,11 @@ def do_record_training(
     record = TrainingRecord(user=user, course=course, completed_on=completed_on, expires_on=expiry)
     record.full_clean()
     record.save()
-    audit.record(actor=acting_user, action="people.record_training", obj=record,
-                 summary=f"{user.username} completed {course.name}",
-                 details={"completed_on": completed_on.isoformat(), "expires_on": expiry.isoformat()})
+    audit.record(
+        actor=acting_user,
+        action="people.record_training",
+        obj=record,
+        summary=f"{user.username} completed {course.name}",
+        details={"completed_on": completed_on.isoformat(), "expires_on": expiry.isoformat()},
+    )
     return record

@@ -16,7 +16,9 @@ class User(AbstractUser):
     """A person who signs in to the hub. What they may do comes from their memberships."""
 
     display_name = models.CharField(max_length=200, blank=True)
-    preferred_language = models.CharField(max_length=8, default="en", choices=[("en", "English"), ("es", "Español")])
+    preferred_language = models.CharField(
+        max_length=8, default="en", choices=[("en", "English"), ("es", "Español")]
+    )
 
     class Meta:
         ordering = ["username"]
@@ -53,9 +55,13 @@ class Membership(TimeStampedModel):
     """A user's role within one organization, for a period."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
-    organization = models.ForeignKey("ecosystem.Organization", on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        "ecosystem.Organization", on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
-    title = models.CharField(max_length=200, blank=True, help_text="Job title, e.g. Director of Data and Research.")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Job title, e.g. Director of Data and Research."
+    )
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
@@ -85,7 +91,9 @@ class TrainingCourse(TimeStampedModel):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    valid_for_days = models.PositiveIntegerField(default=365, help_text="How long a completion stays current.")
+    valid_for_days = models.PositiveIntegerField(
+        default=365, help_text="How long a completion stays current."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -109,7 +117,8 @@ class TrainingRecord(TimeStampedModel):
         ordering = ["-completed_on"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(expires_on__gt=models.F("completed_on")), name="training_expires_after_completion"
+                condition=models.Q(expires_on__gt=models.F("completed_on")),
+                name="training_expires_after_completion",
             ),
         ]
 
