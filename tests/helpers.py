@@ -26,7 +26,11 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``commonground ARGS`` to completion and return what it printed."""
     return subprocess.run(  # noqa: S603 - fixed interpreter and module, arguments from the test
-        [*CLI, *args], capture_output=True, text=True, env=cli_env(home, database_url), timeout=timeout,
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(home, database_url),
+        timeout=timeout,
         check=False,
     )
 
