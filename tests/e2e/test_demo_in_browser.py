@@ -80,7 +80,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_for(f"{base}/login/", started + SERVE_BUDGET_SECONDS, proc)
+            wait_for(f"{base}/sign-in/", started + SERVE_BUDGET_SECONDS, proc)
             yield {"base": base, "home": home, "seconds_to_serve": time.monotonic() - started}
         finally:
             with contextlib.suppress(ProcessLookupError):
@@ -93,7 +93,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 
 def sign_in(page: Any, base: str, username: str, password: str = "commonground-demo") -> None:  # noqa: S107 - the published demo password
-    page.goto(f"{base}/login/")
+    page.goto(f"{base}/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -102,7 +102,7 @@ def sign_in(page: Any, base: str, username: str, password: str = "commonground-d
 
 def test_demo_serves_login_page_in_time(demo_server: dict[str, Any]) -> None:
     assert demo_server["seconds_to_serve"] < SERVE_BUDGET_SECONDS
-    with urllib.request.urlopen(demo_server["base"] + "/login/", timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(demo_server["base"] + "/sign-in/", timeout=5) as response:  # noqa: S310
         body = response.read().decode()
     assert "Sign in" in body
 
@@ -122,10 +122,10 @@ def test_steward_signs_in_and_sees_the_ecosystem_map(demo_server: dict[str, Any]
     assert table.locator("tbody tr").count() >= 10, "the flows table lists the community's data flows"
     shots = os.environ.get("COMMONGROUND_SCREENSHOT_DIR")
     if shots:
-        page.screenshot(path=str(Path(shots) / "ecosystem-map.png"), full_page=False)
+        picture.screenshot(path=str(Path(shots) / "ecosystem-map.png"))
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(demo_server: dict[str, Any], page: Any) -> None:
     base = demo_server["base"]
     page.goto(f"{base}/ecosystem/")
-    assert "/login/" in page.url
+    assert "/sign-in/" in page.url
