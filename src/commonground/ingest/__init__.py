@@ -1,0 +1,1 @@
+"""Ingest: submissions from partner systems; ``connectors`` holds the Django-free parsers."""

@@ -1,0 +1,362 @@
+"""Reading OneRoster 1.1/1.2 CSV files: header matching with drift tolerance, row shape checks, duplicates.
+
+Accepted and reported as warnings: header case/whitespace differences, a header with an extra or missing ``s``
+(``orgSourcedId`` for ``orgSourcedIds``), a BOM, rows with extra *empty* trailing fields, a missing final
+newline, unknown columns (ignored). Rejected as errors: two headers mapping to one field, a non-empty extra
+field, a row with too few fields, a missing required column, a duplicate sourcedId with different content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from .report import ParseResult
+from .textio import csv_records
+
+_COMMON = ("sourcedId", "status", "dateLastModified")
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """The columns of one OneRoster CSV file (1.1 and 1.2 together) and which are required."""
+
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    not_kept: tuple[str, ...] = ()
+
+
+SPECS: dict[str, FileSpec] = {
+    spec.name: spec
+    for spec in (
+        FileSpec(
+            "orgs",
+            (
+                *_COMMON,
+                "name",
+                "type",
+                "identifier",
+                "parentSourcedId",
+                "metadata.address1",
+                "metadata.address2",
+                "metadata.city",
+                "metadata.postCode",
+                "metadata.state",
+                "metadata.latitude",
+                "metadata.longitude",
+            ),
+            ("sourcedId", "name", "type"),
+        ),
+        FileSpec(
+            "academicSessions",
+            (*_COMMON, "title", "type", "startDate", "endDate", "parentSourcedId", "schoolYear"),
+            ("sourcedId", "type", "startDate", "endDate", "schoolYear"),
+        ),
+        FileSpec(
+            "courses",
+            (
+                *_COMMON,
+                "schoolYearSourcedId",
+                "title",
+                "courseCode",
+                "grades",
+                "orgSourcedId",
+                "subjects",
+                "subjectCodes",
+                "resourceSourcedIds",
+            ),
+            ("sourcedId",),
+        ),
+        FileSpec(
+            "classes",
+            (
+                *_COMMON,
+                "title",
+                "grades",
+                "courseSourcedId",
+                "classCode",
+                "classType",
+                "location",
+                "schoolSourcedId",
+                "termSourcedIds",
+                "subjects",
+                "subjectCodes",
+                "periods",
+                "resources",
+            ),
+            ("sourcedId", "courseSourcedId", "schoolSourcedId", "termSourcedIds"),
+        ),
+        FileSpec(
+            "users",
+            (
+                *_COMMON,
+                "enabledUser",
+                "orgSourcedIds",
+                "role",
+                "username",
+                "userIds",
+                "givenName",
+                "familyName",
+                "middleName",
+                "identifier",
+                "email",
+                "sms",
+                "phone",
+                "agentSourcedIds",
+                "grades",
+                "password",
+                "userMasterIdentifier",
+                "resourceSourcedIds",
+                "preferredGivenName",
+                "preferredMiddleName",
+                "preferredFamilyName",
+                "primaryOrgSourcedId",
+                "pronouns",
+            ),
+            ("sourcedId", "givenName", "familyName"),
+            ("password", "sms", "agentSourcedIds", "pronouns", "resourceSourcedIds"),
+        ),
+        FileSpec(
+            "roles",
+            (
+                *_COMMON,
+                "userSourcedId",
+                "roleType",
+                "role",
+                "beginDate",
+                "endDate",
+                "orgSourcedId",
+                "userProfileSourcedId",
+            ),
+            ("userSourcedId", "role", "orgSourcedId"),
+        ),
+        FileSpec(
+            "demographics",
+            (
+                *_COMMON,
+                "birthDate",
+                "sex",
+                "americanIndianOrAlaskaNative",
+                "asian",
+                "blackOrAfricanAmerican",
+                "nativeHawaiianOrOtherPacificIslander",
+                "white",
+                "demographicRaceTwoOrMoreRaces",
+                "hispanicOrLatinoEthnicity",
+                "countryOfBirthCode",
+                "stateOfBirthAbbreviation",
+                "cityOfBirth",
+                "publicSchoolResidenceStatus",
+            ),
+            ("sourcedId",),
+            (
+                "americanIndianOrAlaskaNative",
+                "asian",
+                "blackOrAfricanAmerican",
+                "nativeHawaiianOrOtherPacificIslander",
+                "white",
+                "demographicRaceTwoOrMoreRaces",
+                "hispanicOrLatinoEthnicity",
+                "countryOfBirthCode",
+                "stateOfBirthAbbreviation",
+                "cityOfBirth",
+                "publicSchoolResidenceStatus",
+            ),
+        ),
+        FileSpec(
+            "enrollments",
+            (
+                *_COMMON,
+                "classSourcedId",
+                "schoolSourcedId",
+                "userSourcedId",
+                "role",
+                "primary",
+                "beginDate",
+                "endDate",
+            ),
+            ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+        ),
+    )
+}
+
+
+@dataclass
+class Row:
+    """One data row: its line number and its values by canonical column name (stripped; missing → "")."""
+
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """The value of a column, or ``""``."""
+        return self.values.get(column, "")
+
+
+@dataclass
+class FileRows:
+    """The rows of one file, plus the header as written (canonical name → header text)."""
+
+    file: str
+    rows: list[Row] = field(default_factory=list)
+    header: dict[str, str] = field(default_factory=dict)
+
+    def col(self, column: str) -> str:
+        """The column as the file spells it (for messages)."""
+        return self.header.get(column, column)
+
+
+def _variants(name: str) -> set[str]:
+    low = name.lower()
+    return {low[:-1]} if low.endswith("s") else {low + "s"}
+
+
+def match_header(fields: list[str], spec: FileSpec, file: str, result: ParseResult) -> dict[int, str] | None:
+    """Map header positions to canonical columns; None when the header is ambiguous or incomplete."""
+    if len(fields) == 1 and any(d in fields[0] for d in ";\t|"):
+        result.error("wrong-delimiter", file, 1, None, fields[0], "comma-separated values (OneRoster CSV)")
+        return None
+    exact = {c: c for c in spec.columns}
+    lower = {c.lower(): c for c in spec.columns}
+    plural = {v: c for c in spec.columns for v in _variants(c)}
+    mapping: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    ok = True
+    for i, raw in enumerate(fields):
+        text = raw.lstrip("\ufeff")
+        key = text.strip()
+        canonical = exact.get(key) or lower.get(key.lower()) or plural.get(key.lower())
+        if canonical is None:
+            if key:
+                result.warning(
+                    "unknown-column",
+                    file,
+                    1,
+                    raw,
+                    raw,
+                    f"a OneRoster {spec.name}.csv column; this column is ignored",
+                )
+            continue
+        if canonical in seen:
+            result.error(
+                "ambiguous-header",
+                file,
+                1,
+                raw,
+                raw,
+                f"one column per field; {fields[seen[canonical]]!r} (column {seen[canonical] + 1}) "
+                f"already maps to {canonical}",
+            )
+            ok = False
+            continue
+        if text != canonical:
+            result.warning(
+                "header-drift", file, 1, raw, raw, f"the OneRoster header {canonical!r} (accepted)"
+            )
+        seen[canonical] = i
+        mapping[i] = canonical
+    for column in spec.required:
+        if column not in seen:
+            result.error(
+                "missing-column",
+                file,
+                1,
+                column,
+                None,
+                f"a {column!r} column in the header of {spec.name}.csv",
+            )
+            ok = False
+    return mapping if ok else None
+
+
+def read_file(raw: BinaryIO, spec: FileSpec, file: str, result: ParseResult) -> FileRows | None:
+    """Read one OneRoster file into rows; None when the file cannot be used at all."""
+    out = FileRows(file)
+    records = csv_records(raw, file, result, delimiter=",")
+    first = next(records, None)
+    if first is None:
+        return None
+    mapping = match_header(first[1], spec, file, result)
+    if mapping is None:
+        return None
+    header = first[1]
+    out.header = {c: header[i].strip() for i, c in mapping.items()}
+    width = len(header)
+    for line, fields in records:
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            result.warning("blank-line", file, line, None, None, "no blank lines between rows (skipped)")
+            continue
+        if len(fields) > width:
+            extra = fields[width:]
+            if any(x.strip() for x in extra):
+                bad = next(i for i, x in enumerate(extra) if x.strip())
+                result.error(
+                    "extra-field",
+                    file,
+                    line,
+                    f"field {width + bad + 1}",
+                    extra[bad],
+                    f"{width} fields as in the header; the extra field is not empty",
+                )
+                continue
+            result.warning(
+                "trailing-field",
+                file,
+                line,
+                f"field {width + 1}",
+                "",
+                f"{width} fields as in the header; {len(extra)} extra empty field(s) ignored",
+            )
+        elif len(fields) < width:
+            missing = header[len(fields)].strip()
+            result.error(
+                "too-few-fields",
+                file,
+                line,
+                missing,
+                None,
+                f"{width} fields as in the header; the row has {len(fields)}",
+            )
+            continue
+        out.rows.append(Row(line, {c: fields[i].strip() for i, c in mapping.items()}))
+    result.rows_read[file] = len(out.rows)
+    kept = [c for c in spec.not_kept if c in out.header]
+    if kept:
+        result.notes.append(f"{file}: not kept (data minimization): {', '.join(kept)}")
+    return out
+
+
+def dedupe(rows: FileRows, result: ParseResult) -> list[Row]:
+    """Rows with unique sourcedId: identical repeats are dropped with a warning, conflicting ones are errors."""
+    first: dict[str, Row] = {}
+    out: list[Row] = []
+    for row in rows.rows:
+        key = row.get("sourcedId")
+        if not key:
+            result.error("missing-value", rows.file, row.line, rows.col("sourcedId"), None, "a sourcedId")
+            continue
+        prior = first.get(key)
+        if prior is None:
+            first[key] = row
+            out.append(row)
+        elif prior.values == row.values:
+            result.warning(
+                "duplicate-row",
+                rows.file,
+                row.line,
+                rows.col("sourcedId"),
+                key,
+                f"each sourcedId once; identical to line {prior.line} (dropped)",
+            )
+        else:
+            diff = next(c for c in row.values if row.values[c] != prior.values.get(c))
+            result.error(
+                "duplicate-key",
+                rows.file,
+                row.line,
+                rows.col("sourcedId"),
+                key,
+                f"a unique sourcedId; line {prior.line} has the same sourcedId with a different {diff}",
+            )
+    return out
