@@ -12,6 +12,7 @@ import typer
 from commonground import __version__
 from commonground.cli import demo as demo_cmd
 from commonground.cli import hub as hub_cmd
+from commonground.cli import ingest as ingest_cmd
 from commonground.home import ENV_VAR
 
 app = typer.Typer(
@@ -53,6 +54,9 @@ app.command("serve")(hub_cmd.serve)
 app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     hub_cmd.manage
 )
+app.add_typer(ingest_cmd.org_app, name="org")
+app.command("ingest")(ingest_cmd.ingest)
+app.command("submissions")(ingest_cmd.submissions)
 
 
 def run() -> None:

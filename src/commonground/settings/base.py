@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "commonground.core",
     "commonground.people",
     "commonground.ecosystem",
+    "commonground.ingest",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -17,6 +18,9 @@ class StewardModelAdmin(admin.ModelAdmin):
 
     The admin wraps each change in a transaction, so the audit row commits or rolls back with it.
     """
+
+    # Web addresses typed without a scheme are taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_steward(request.user) or super().has_module_permission(request)
