@@ -1,0 +1,232 @@
+"""Ingesting a partner's files: hash, parse, validate, publish, and record — whole or not at all."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from django.db import transaction
+from django.utils import timezone
+
+from commonground.core import audit
+from commonground.ecosystem.models import InformationSystem, Organization
+from commonground.ingest import dataplane
+from commonground.ingest.choices import Semantics, SubmissionFormat, SubmissionStatus
+from commonground.ingest.connectors.canonical import data_field_names
+from commonground.ingest.connectors.edfi_xml import parse_edfi_xml
+from commonground.ingest.connectors.mapping import Mapping
+from commonground.ingest.connectors.oneroster import parse_oneroster
+from commonground.ingest.connectors.report import ParseResult
+from commonground.ingest.connectors.tabular import parse_tabular
+from commonground.ingest.models import Submission, SubmissionFile
+
+#: At most this many issues are kept in a submission's stored report (the summary counts all of them).
+MAX_REPORT_ISSUES = 500
+
+
+def expand_files(paths: Sequence[Path]) -> list[tuple[str, Path]]:
+    """Every regular file named by ``paths`` (folders expanded recursively, hidden files skipped), by name."""
+    files: list[tuple[str, Path]] = []
+    for path in paths:
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path)
+                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    files.append((f"{path.name}/{rel.as_posix()}", f))
+        else:
+            files.append((path.name, path))
+    return files
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fingerprint(file_hashes: list[str], fmt: str, org_slug: str, mapping: Mapping | None = None) -> str:
+    """SHA-256 over the sorted file hashes, the format and the organization (and the mapping, if any)."""
+    parts = [*sorted(file_hashes), fmt, org_slug]
+    if mapping is not None:
+        parts.append(json.dumps(dataclasses.asdict(mapping), sort_keys=True, default=str))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def parse(fmt: str, paths: Sequence[Path], org_slug: str, mapping: Mapping | None) -> ParseResult:
+    """Run the connector for ``fmt`` over the submission's paths."""
+    if fmt == SubmissionFormat.ONEROSTER:
+        return parse_oneroster(paths[0] if len(paths) == 1 else list(paths), org_slug)
+    if fmt == SubmissionFormat.EDFI_XML:
+        return parse_edfi_xml(list(paths), org_slug)
+    if fmt == SubmissionFormat.TABULAR:
+        if mapping is None:
+            raise ValueError("tabular submissions need a mapping")
+        result = ParseResult()
+        for path in paths:
+            result.merge(parse_tabular(path, mapping, org_slug))
+        return result
+    raise ValueError(f"unknown format {fmt!r}; known: {', '.join(SubmissionFormat.values)}")
+
+
+def completeness(tables: dict[str, pa.Table]) -> dict[str, dict[str, float]]:
+    """Share of non-empty values per partner-supplied column of each table (1.0 = always filled)."""
+    out: dict[str, dict[str, float]] = {}
+    for name, table in sorted(tables.items()):
+        if table.num_rows == 0:
+            continue
+        out[name] = {
+            col: round(1 - table.column(col).null_count / table.num_rows, 4) for col in data_field_names(name)
+        }
+    return out
+
+
+def build_report(result: ParseResult) -> dict[str, Any]:
+    """The stored validation report: summary, issues (capped), notes and per-column completeness."""
+    return {
+        "summary": {
+            "errors": result.count("error"),
+            "warnings": result.count("warning"),
+            "rows_read": dict(result.rows_read),
+            "rows": result.rows(),
+        },
+        "issues": [i.as_dict() for i in result.issues[:MAX_REPORT_ISSUES]],
+        "issues_listed": min(len(result.issues), MAX_REPORT_ISSUES),
+        "notes": list(result.notes),
+        "completeness": completeness(result.tables),
+    }
+
+
+def _find_accepted(organization: Organization, fp: str) -> Submission | None:
+    found = Submission.objects.filter(
+        organization=organization, fingerprint=fp, status=SubmissionStatus.ACCEPTED
+    ).first()
+    if found is not None:
+        found.is_duplicate = True
+    return found
+
+
+def do_ingest(
+    *,
+    acting_user: Any,
+    organization: Organization,
+    fmt: str,
+    paths: Sequence[Path],
+    mapping: Mapping | None = None,
+    system: InformationSystem | None = None,
+) -> Submission:
+    """Ingest one submission of files from ``organization``; return its manifest row.
+
+    The same files (same format, organization and mapping) a second time return the accepted submission
+    with ``is_duplicate`` set and publish nothing. Any error rejects the whole submission: its report is
+    stored, its data never published. Accepted data becomes visible only when the manifest row and its audit
+    row commit together, after the batch folders were written, fsynced and renamed into place.
+
+    Example:
+        >>> sub = do_ingest(acting_user=None, organization=org, fmt="oneroster", paths=[Path("export.zip")])
+        >>> sub.status, sub.row_counts["person"]
+        ('accepted', 8)
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise ValueError("a submission needs at least one file")
+    files = [(name, path, path.stat().st_size, sha256_file(path)) for name, path in expand_files(paths)]
+    fp = fingerprint([h for *_rest, h in files], fmt, organization.slug, mapping)
+    existing = _find_accepted(organization, fp)
+    if existing is not None:
+        return existing
+
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            organization=organization,
+            system=system,
+            format=fmt,
+            submitted_by=acting_user if getattr(acting_user, "pk", None) else None,
+            submitted_at=timezone.now(),
+            fingerprint=fp,
+        )
+        SubmissionFile.objects.bulk_create(
+            SubmissionFile(submission=submission, name=name, size=size, sha256=sha)
+            for name, _path, size, sha in files
+        )
+
+    result = parse(fmt, paths, organization.slug, mapping)
+    tables = {name: t for name, t in result.tables.items() if t.num_rows}
+    submission.row_counts = result.rows()
+    submission.report = build_report(result)
+    submission.dataset = "+".join(sorted(tables)) or "empty"
+    submission.semantics = (
+        Semantics.REPLACE if any(dataplane.semantics(t) == "replace" for t in tables) else Semantics.APPEND
+    )
+    if not result.ok or not tables:
+        if not tables and result.ok:
+            submission.report["summary"]["errors"] = 1
+            submission.report["issues"].append(
+                {
+                    "severity": "error",
+                    "code": "no-data",
+                    "file": files[0][0] if files else "",
+                    "line": None,
+                    "column": None,
+                    "value": None,
+                    "expected": "at least one row of a canonical table",
+                    "message": "no rows found; expected at least one row of a canonical table [no-data]",
+                }
+            )
+        return _reject(acting_user, submission)
+    submission.status = SubmissionStatus.VALIDATED
+    submission.save()
+    return _publish(acting_user, submission, tables)
+
+
+@transaction.atomic
+def _reject(acting_user: Any, submission: Submission) -> Submission:
+    submission.status = SubmissionStatus.REJECTED
+    submission.decided_at = timezone.now()
+    submission.save()
+    summary = submission.report["summary"]
+    audit.record(
+        actor=acting_user,
+        action="ingest.reject_submission",
+        obj=submission,
+        summary=f"Rejected {submission.format} submission from {submission.organization.slug}",
+        details={"errors": summary["errors"], "fingerprint": submission.fingerprint},
+    )
+    return submission
+
+
+def _publish(acting_user: Any, submission: Submission, tables: dict[str, pa.Table]) -> Submission:
+    slug = submission.organization.slug
+    with dataplane.publish_lock():
+        dataplane.recover()
+        existing = _find_accepted(submission.organization, submission.fingerprint)
+        if existing is not None:  # the same files were accepted while we parsed
+            submission.report["notes"].append(f"duplicate of submission {existing.pk}; not published")
+            _reject(acting_user, submission)
+            return existing
+        staging = dataplane.stage(tables, submission.pk)
+        dataplane.move_into_place(staging, slug, submission.pk)
+        _commit_accepted(acting_user, submission)
+    return submission
+
+
+@transaction.atomic
+def _commit_accepted(acting_user: Any, submission: Submission) -> None:
+    submission.status = SubmissionStatus.ACCEPTED
+    submission.decided_at = timezone.now()
+    submission.batch_path = f"batches/*/org={submission.organization.slug}/submission={submission.pk}"
+    submission.save()
+    audit.record(
+        actor=acting_user,
+        action="ingest.accept_submission",
+        obj=submission,
+        summary=f"Accepted {submission.format} submission from {submission.organization.slug}",
+        details={"rows": submission.row_counts, "fingerprint": submission.fingerprint},
+    )
