@@ -130,3 +130,27 @@ def test_unmapped_value_is_a_located_error(tmp_path: Path) -> None:
     )
     issue = find_issue(result, "bad-value")
     assert (issue.file, issue.line, issue.column, issue.value) == ("roster.csv", 3, "Gender", "Unicorn")
+
+
+def test_two_contacts_on_one_day_are_two_contacts(tmp_path: Path) -> None:
+    """Service contacts have no natural key beyond the row: two calls on one day are both kept."""
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "Participant ID,Session Date,Minutes,Activity\np1,09/03/2024,15,HW\np1,09/03/2024,20,HW\n",
+        encoding="utf-8",
+    )
+    result = parse_tabular(path, load_mapping(SERVICE_MAPPING))
+    assert result.ok, [i.message for i in result.issues]
+    assert [r["minutes"] for r in result.tables["service_contact"].to_pylist()] == [15, 20]
+
+
+def test_canonical_sex_values_are_accepted_as_written(tmp_path: Path) -> None:
+    """A value map may name the canonical value itself (``not_selected``), as a steward would write it."""
+    mapping = load_mapping(
+        "table: person\nid_column: ID\ncolumns: {sex: Sex}\nvalue_maps: {sex: {U: not_selected, X: nonbinary}}\n"
+    )
+    path = tmp_path / "people.csv"
+    path.write_text("ID,Sex\na,U\nb,X\nc,F\n", encoding="utf-8")
+    result = parse_tabular(path, mapping)
+    assert result.ok, [i.message for i in result.issues]
+    assert [r["sex"] for r in result.tables["person"].to_pylist()] == ["not_selected", "nonbinary", "female"]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from commonground.demo.ingest_files import ingest_community
 from commonground.demo.load import load_community
 from commonground.demo.people import DEMO_PASSWORD, load_people
 
@@ -72,10 +73,14 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
     logins = load_people(manifest)
     if progress:
         progress("demo community loaded", 2, 2)
+    # Once the registry exists, every file goes through the same ingest path partners use.
+    submissions = ingest_community(manifest, community_dir(home, students, seed), progress)
+    accepted = [s for s in submissions if s.status == "accepted"]
     headline = (
         f"{manifest['district']['name']}: {len(manifest['schools'])} schools, {manifest['students']:,} students, "
         f"{len(manifest['partners'])} community partners; {counts['organizations']} organizations, "
-        f"{counts['systems']} systems and {counts['flows']} data flows in the registry."
+        f"{counts['systems']} systems and {counts['flows']} data flows in the registry; "
+        f"{len(accepted)} of {len(submissions)} submissions accepted through ingest."
     )
     return {
         "headline": headline,

@@ -99,6 +99,7 @@ _SEX = {
     "x": "nonbinary",
     "other": "nonbinary",
     "not selected": "not_selected",
+    "not_selected": "not_selected",
     "unspecified": "not_selected",
     "notselected": "not_selected",
     "unknown": "not_selected",
