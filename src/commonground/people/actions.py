@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from commonground.core import audit
+from commonground.core.actions import create_audited
 from commonground.ecosystem.models import Organization
 from commonground.people.models import Membership, TrainingCourse, TrainingRecord, User
 
@@ -65,16 +66,13 @@ def do_add_membership(
     membership = Membership(
         user=user, organization=organization, role=role, starts_on=starts_on, ends_on=ends_on, title=title
     )
-    membership.full_clean()
-    membership.save()
-    audit.record(
-        actor=acting_user,
+    return create_audited(
+        membership,
+        acting_user=acting_user,
         action="people.add_membership",
-        obj=membership,
         summary=f"{user.username} became {membership.get_role_display()} at {organization.name}",
         details={"role": role, "organization": organization.slug},
     )
-    return membership
 
 
 @transaction.atomic
@@ -100,13 +98,12 @@ def do_create_course(
     *, acting_user: Any, slug: str, name: str, valid_for_days: int = 365, description: str = ""
 ) -> TrainingCourse:
     """Register a training course."""
-    course = TrainingCourse(slug=slug, name=name, valid_for_days=valid_for_days, description=description)
-    course.full_clean()
-    course.save()
-    audit.record(
-        actor=acting_user, action="people.create_course", obj=course, summary=f"Registered course {name}"
+    return create_audited(
+        TrainingCourse(slug=slug, name=name, valid_for_days=valid_for_days, description=description),
+        acting_user=acting_user,
+        action="people.create_course",
+        summary=f"Registered course {name}",
     )
-    return course
 
 
 @transaction.atomic
@@ -120,14 +117,10 @@ def do_record_training(
 ) -> TrainingRecord:
     """Record that ``user`` completed ``course``; it expires after the course's validity unless given."""
     expiry = expires_on or completed_on + dt.timedelta(days=course.valid_for_days)
-    record = TrainingRecord(user=user, course=course, completed_on=completed_on, expires_on=expiry)
-    record.full_clean()
-    record.save()
-    audit.record(
-        actor=acting_user,
+    return create_audited(
+        TrainingRecord(user=user, course=course, completed_on=completed_on, expires_on=expiry),
+        acting_user=acting_user,
         action="people.record_training",
-        obj=record,
         summary=f"{user.username} completed {course.name}",
         details={"completed_on": completed_on.isoformat(), "expires_on": expiry.isoformat()},
     )
-    return record
