@@ -56,7 +56,16 @@ class DataFlowForm(forms.ModelForm):
 
     class Meta:
         model = DataFlow
-        fields = ["source", "target", "what", "frequency", "method", "agreement_reference", "notes"]
+        fields = [
+            "source",
+            "target",
+            "what",
+            "frequency",
+            "method",
+            "agreement",
+            "agreement_reference",
+            "notes",
+        ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

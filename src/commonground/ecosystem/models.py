@@ -88,7 +88,15 @@ class DataFlow(TimeStampedModel):
     agreement_reference = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The agreement the flow runs under; linked to the agreement register once it exists.",
+        help_text="The agreement the flow runs under, as the partners name it (free text).",
+    )
+    agreement = models.ForeignKey(
+        "governance.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="data_flows",
+        help_text="The agreement in the register that the flow runs under.",
     )
     notes = models.TextField(blank=True)
 

@@ -69,7 +69,7 @@ class DataFlowTable(Table):
         Column(
             "agreement",
             "Agreement",
-            lambda f: f.agreement_reference or "—",
+            lambda f: f.agreement.reference if f.agreement_id else (f.agreement_reference or "—"),
             order_by=("agreement_reference",),
         ),
     )

@@ -122,7 +122,7 @@ class FlowListView(ObjectListView):
     """Every data flow, filterable by method."""
 
     model = DataFlow
-    queryset = DataFlow.objects.select_related(*FLOW_RELATIONS)
+    queryset = DataFlow.objects.select_related(*FLOW_RELATIONS, "agreement")
     table_class = DataFlowTable
     search_fields = (
         "what",

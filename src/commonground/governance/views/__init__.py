@@ -1,0 +1,1 @@
+"""Governance pages.  Views are thin: forms validate, actions write."""
