@@ -2,7 +2,7 @@
 
 Each benchmark reports its own measurements and, where it has one, the ratio to a baseline measured in the
 same run (these machines are noisy, so absolute seconds from another day mean little).
-Usage: ``python bench/run.py [--students N] [--only NAME]``.
+Usage: ``python bench/run.py [--students N] [--link-sizes N ...] [--ingest-rows N] [--only NAME]``.
 """
 
 from __future__ import annotations
@@ -15,17 +15,36 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_generator
+import bench_ingest
+import bench_linkage
+import bench_privacy
 
 
 def main() -> int:
     """Run every benchmark (or one), print a JSON line per benchmark; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=1_000_000, help="size of the generator benchmark")
-    parser.add_argument("--only", choices=["generator"], default=None)
+    parser.add_argument(
+        "--link-sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000, 1_000_000],
+        help="linkage sizes (students)",
+    )
+    parser.add_argument(
+        "--ingest-rows", type=int, default=10_000_000, help="rows of the ingest benchmark's CSV"
+    )
+    parser.add_argument("--only", choices=["generator", "linkage", "ingest", "privacy"], default=None)
     args = parser.parse_args()
     results = []
     if args.only in (None, "generator"):
         results.append({"benchmark": "generator", **bench_generator.run(students=args.students)})
+    if args.only in (None, "linkage"):
+        results.append(bench_linkage.run(sizes=tuple(args.link_sizes)))
+    if args.only in (None, "ingest"):
+        results.append(bench_ingest.run(rows=args.ingest_rows))
+    if args.only in (None, "privacy"):
+        results.append(bench_privacy.run(students=min(args.students, 10_000)))
     failed = False
     for result in results:
         print(json.dumps(result, indent=2, default=str))

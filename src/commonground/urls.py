@@ -3,9 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from commonground.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ecosystem/", include("commonground.ecosystem.urls")),
     path("people/", include("commonground.people.urls")),
+    path("ingest/", include("commonground.ingest.urls")),
+    path("governance/", include("commonground.governance.urls")),
+    path("api/", api.urls),
     path("", include("commonground.people.urls_auth")),
 ]

@@ -11,8 +11,12 @@ import typer
 
 from commonground import __version__
 from commonground.cli import demo as demo_cmd
+from commonground.cli import encode as encode_cmd
+from commonground.cli import governance as governance_cmd
 from commonground.cli import hub as hub_cmd
 from commonground.cli import ingest as ingest_cmd
+from commonground.cli import linkage as linkage_cmd
+from commonground.cli import pull as pull_cmd
 from commonground.home import ENV_VAR
 
 app = typer.Typer(
@@ -57,6 +61,12 @@ app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknow
 app.add_typer(ingest_cmd.org_app, name="org")
 app.command("ingest")(ingest_cmd.ingest)
 app.command("submissions")(ingest_cmd.submissions)
+app.command("link-files")(linkage_cmd.link_files)
+app.command("dedupe")(linkage_cmd.dedupe)
+app.command("encode")(encode_cmd.encode)
+app.command("link-encoded")(encode_cmd.link_encoded)
+app.command("pull-edfi")(pull_cmd.pull_edfi)
+app.add_typer(governance_cmd.consent_app, name="consent")
 
 
 def run() -> None:

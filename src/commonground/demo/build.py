@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from commonground.demo.governance import load_governance
 from commonground.demo.ingest_files import ingest_community
 from commonground.demo.load import load_community
 from commonground.demo.people import DEMO_PASSWORD, load_people
@@ -71,6 +72,7 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
     if progress:
         progress("loading people", 1, 2)
     logins = load_people(manifest)
+    governance = load_governance(manifest, community_dir(home, students, seed))  # agreements, consents
     if progress:
         progress("demo community loaded", 2, 2)
     # Once the registry exists, every file goes through the same ingest path partners use.
@@ -87,5 +89,6 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
         "logins": logins,
         "password": DEMO_PASSWORD,
         "counts": counts,
+        "governance": governance,
         "community_dir": str(community_dir(home, students, seed)),
     }

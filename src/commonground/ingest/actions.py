@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from commonground.ingest.connectors.edfi_xml import parse_edfi_xml
 from commonground.ingest.connectors.mapping import Mapping
 from commonground.ingest.connectors.oneroster import parse_oneroster
 from commonground.ingest.connectors.report import ParseResult
-from commonground.ingest.connectors.tabular import parse_tabular
+from commonground.ingest.connectors.sink import ParquetSink, TableSink
+from commonground.ingest.connectors.tabular import read_tabular
+from commonground.ingest.connectors.validate import validate_result
 from commonground.ingest.models import Submission, SubmissionFile
 
 #: At most this many issues are kept in a submission's stored report (the summary counts all of them).
@@ -60,19 +63,26 @@ def fingerprint(file_hashes: list[str], fmt: str, org_slug: str, mapping: Mappin
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def parse(fmt: str, paths: Sequence[Path], org_slug: str, mapping: Mapping | None) -> ParseResult:
-    """Run the connector for ``fmt`` over the submission's paths."""
+def parse(
+    fmt: str, paths: Sequence[Path], org_slug: str, mapping: Mapping | None, *, sink: TableSink | None = None
+) -> ParseResult:
+    """Run the connector for ``fmt`` over the submission's paths (validated together, as one submission).
+
+    With a ``sink`` (``do_ingest`` passes a :class:`~.connectors.sink.ParquetSink` in a staging folder) the
+    canonical rows stream into it batch by batch and the result keeps only counts and issues.
+    """
+    result = ParseResult(sink=sink)
     if fmt == SubmissionFormat.ONEROSTER:
-        return parse_oneroster(paths[0] if len(paths) == 1 else list(paths), org_slug)
+        return parse_oneroster(paths[0] if len(paths) == 1 else list(paths), org_slug, result=result)
     if fmt == SubmissionFormat.EDFI_XML:
-        return parse_edfi_xml(list(paths), org_slug)
+        return parse_edfi_xml(list(paths), org_slug, result=result)
     if fmt == SubmissionFormat.TABULAR:
         if mapping is None:
             raise ValueError("tabular submissions need a mapping")
-        result = ParseResult()
         for path in paths:
-            result.merge(parse_tabular(path, mapping, org_slug))
-        return result
+            read_tabular(path, mapping, org_slug, result)
+        validate_result(result)
+        return result.finish()
     raise ValueError(f"unknown format {fmt!r}; known: {', '.join(SubmissionFormat.values)}")
 
 
@@ -100,7 +110,7 @@ def build_report(result: ParseResult) -> dict[str, Any]:
         "issues": [i.as_dict() for i in result.issues[:MAX_REPORT_ISSUES]],
         "issues_listed": min(len(result.issues), MAX_REPORT_ISSUES),
         "notes": list(result.notes),
-        "completeness": completeness(result.tables),
+        "completeness": result.completeness(),
     }
 
 
@@ -137,28 +147,56 @@ def do_ingest(
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("a submission needs at least one file")
-    files = [(name, path, path.stat().st_size, sha256_file(path)) for name, path in expand_files(paths)]
-    fp = fingerprint([h for *_rest, h in files], fmt, organization.slug, mapping)
-    existing = _find_accepted(organization, fp)
-    if existing is not None:
-        return existing
+    listed = expand_files(paths)
+    with dataplane.staging_area() as staging, ThreadPoolExecutor(1, thread_name_prefix="ingest") as pool:
+        # Parsing starts at once, in its own thread, while the files are hashed here; its batches wait in the
+        # sink until the submission exists and its id can be written into every row. A duplicate stops it.
+        sink = ParquetSink(staging, held=True)
+        parsing = pool.submit(parse, fmt, paths, organization.slug, mapping, sink=sink)
+        try:
+            files = [(name, path, path.stat().st_size, sha256_file(path)) for name, path in listed]
+            fp = fingerprint([h for *_rest, h in files], fmt, organization.slug, mapping)
+            existing = _find_accepted(organization, fp)
+            if existing is not None:
+                return existing
+            submission = _receive(acting_user, organization, system, fmt, fp, files)
+            sink.release(submission.pk)
+            result = parsing.result()
+        finally:
+            sink.abort()  # stops the writer (and so the parse) unless it finished; a no-op once closed
+        return _decide(acting_user, submission, result, files[0][0] if files else "", staging)
 
-    with transaction.atomic():
-        submission = Submission.objects.create(
-            organization=organization,
-            system=system,
-            format=fmt,
-            submitted_by=acting_user if getattr(acting_user, "pk", None) else None,
-            submitted_at=timezone.now(),
-            fingerprint=fp,
-        )
-        SubmissionFile.objects.bulk_create(
-            SubmissionFile(submission=submission, name=name, size=size, sha256=sha)
-            for name, _path, size, sha in files
-        )
 
-    result = parse(fmt, paths, organization.slug, mapping)
-    tables = {name: t for name, t in result.tables.items() if t.num_rows}
+@transaction.atomic
+def _receive(
+    acting_user: Any,
+    organization: Organization,
+    system: InformationSystem | None,
+    fmt: str,
+    fp: str,
+    files: list[tuple[str, Path, int, str]],
+) -> Submission:
+    """The manifest row of a new submission, status received, with its files."""
+    submission = Submission.objects.create(
+        organization=organization,
+        system=system,
+        format=fmt,
+        submitted_by=acting_user if getattr(acting_user, "pk", None) else None,
+        submitted_at=timezone.now(),
+        fingerprint=fp,
+    )
+    SubmissionFile.objects.bulk_create(
+        SubmissionFile(submission=submission, name=name, size=size, sha256=sha)
+        for name, _path, size, sha in files
+    )
+    return submission
+
+
+def _decide(
+    acting_user: Any, submission: Submission, result: ParseResult, first_file: str, staging: Path
+) -> Submission:
+    """Record the report and accept (publish the staged batch) or reject (the staging folder is dropped)."""
+    tables = [name for name, rows in result.rows().items() if rows]
     submission.row_counts = result.rows()
     submission.report = build_report(result)
     submission.dataset = "+".join(sorted(tables)) or "empty"
@@ -172,7 +210,7 @@ def do_ingest(
                 {
                     "severity": "error",
                     "code": "no-data",
-                    "file": files[0][0] if files else "",
+                    "file": first_file,
                     "line": None,
                     "column": None,
                     "value": None,
@@ -183,7 +221,7 @@ def do_ingest(
         return _reject(acting_user, submission)
     submission.status = SubmissionStatus.VALIDATED
     submission.save()
-    return _publish(acting_user, submission, tables)
+    return _publish(acting_user, submission, staging)
 
 
 @transaction.atomic
@@ -202,7 +240,7 @@ def _reject(acting_user: Any, submission: Submission) -> Submission:
     return submission
 
 
-def _publish(acting_user: Any, submission: Submission, tables: dict[str, pa.Table]) -> Submission:
+def _publish(acting_user: Any, submission: Submission, staging: Path) -> Submission:
     slug = submission.organization.slug
     with dataplane.publish_lock():
         dataplane.recover()
@@ -211,7 +249,7 @@ def _publish(acting_user: Any, submission: Submission, tables: dict[str, pa.Tabl
             submission.report["notes"].append(f"duplicate of submission {existing.pk}; not published")
             _reject(acting_user, submission)
             return existing
-        staging = dataplane.stage(tables, submission.pk)
+        dataplane.sync_tree(staging)
         dataplane.move_into_place(staging, slug, submission.pk)
         _commit_accepted(acting_user, submission)
     return submission

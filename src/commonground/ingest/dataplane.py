@@ -3,10 +3,12 @@
 Layout under the data folder (``settings.COMMONGROUND_DATA_DIR``)::
 
     batches/<table>/org=<slug>/submission=<id>/part-0.parquet
-    .staging/<uuid>/<table>/part-0.parquet      # being written; never read
+    .staging/<uuid>/<table>/part-0.parquet      # being written and validated; never read by anyone else
     .ingest.lock                                 # one publisher (or recoverer) at a time
 
-Publishing is write → fsync → rename; the batches become *visible* only when the manifest row turns
+A submission is parsed straight into its staging folder (:func:`staging_area`, which holds a lock on the folder
+for as long as the ingest runs, so a concurrent :func:`recover` leaves it alone while a dead process's folder
+is removed). Publishing is fsync → rename; the batches become *visible* only when the manifest row turns
 ``accepted`` (the caller commits it with its audit row). Readers therefore never look at folders, only at the
 manifest: a folder without an accepted row is invisible, and :func:`recover` removes it.
 """
@@ -23,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.conf import settings
 
 from commonground.ingest.connectors.canonical import SCHEMAS, empty_table
@@ -79,28 +79,57 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _with_submission_id(table: pa.Table, submission_id: int) -> pa.Table:
-    index = table.schema.get_field_index("submission_id")
-    column = pa.array([str(submission_id)] * table.num_rows, pa.string())
-    return table.set_column(index, table.schema.field(index), column)
+@contextlib.contextmanager
+def staging_area() -> Iterator[Path]:
+    """A fresh staging folder, locked while the block runs and removed at its end unless moved into place.
 
-
-def stage(tables: dict[str, pa.Table], submission_id: int) -> Path:
-    """Write each non-empty table to a fresh staging folder, fsynced; return the folder."""
-    staging = data_dir() / ".staging" / uuid.uuid4().hex
-    staging.mkdir(parents=True)
-    for name, table in sorted(tables.items()):
-        if table.num_rows == 0:
-            continue
-        folder = staging / name
+    The lock is an ``flock`` on the folder itself: it dies with the process, so :func:`recover` can tell a
+    folder being written (locked) from one left by a killed ingest (unlocked).
+    """
+    root = data_dir() / ".staging"
+    root.mkdir(parents=True, exist_ok=True)
+    while True:
+        folder = root / uuid.uuid4().hex
         folder.mkdir()
-        path = folder / PART
-        pq.write_table(_with_submission_id(table, submission_id), path)
-        with path.open("rb") as fh:
-            os.fsync(fh.fileno())
-        _fsync_dir(folder)
-    _fsync_dir(staging)
-    return staging
+        fd = os.open(folder, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink > 0:  # a recoverer may have removed it between mkdir and flock
+            break
+        os.close(fd)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)
+
+
+def _claim(folder: Path) -> int | None:
+    """The locked descriptor of a staging folder no live ingest holds, or None when one does.
+
+    The caller removes the folder while holding the lock, so an ingest that has just created it (and not yet
+    locked it) finds it gone once it gets the lock, and starts over with a new folder.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def sync_tree(folder: Path) -> None:
+    """fsync every file and folder under ``folder`` (and the folder itself), so a rename publishes data on disk."""
+    for path in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+        else:
+            _fsync_dir(path)
+    _fsync_dir(folder)
 
 
 def move_into_place(staging: Path, org_slug: str, submission_id: int) -> list[Path]:
@@ -121,7 +150,7 @@ def move_into_place(staging: Path, org_slug: str, submission_id: int) -> list[Pa
 def recover(accepted: Iterable[tuple[str, int]] | None = None) -> list[Path]:
     """Remove staging folders and every batch folder without an accepted submission; return what was removed.
 
-    ``accepted`` is the set of (organization slug, submission id) pairs the manifest lists as accepted;
+    Staging folders a live ingest holds (see :func:`staging_area`) are left alone. ``accepted`` is the set of (organization slug, submission id) pairs the manifest lists as accepted;
     by default it is read from the database. Call it with :func:`publish_lock` held (``do_ingest`` does).
     """
     keep = set(accepted_batches() if accepted is None else accepted)
@@ -130,7 +159,17 @@ def recover(accepted: Iterable[tuple[str, int]] | None = None) -> list[Path]:
     staging_root = root / ".staging"
     if staging_root.exists():
         for folder in staging_root.iterdir():
-            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.is_dir():
+                folder.unlink(missing_ok=True)
+                removed.append(folder)
+                continue
+            fd = _claim(folder)
+            if fd is None:
+                continue  # a live ingest is writing it
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os.close(fd)
             removed.append(folder)
     for folder in sorted((root / "batches").glob("*/org=*/submission=*")):
         slug = folder.parent.name.removeprefix("org=")

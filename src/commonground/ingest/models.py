@@ -72,3 +72,62 @@ class SubmissionFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SavedMapping(models.Model):
+    """A tabular mapping (YAML) saved for one system's exports of one canonical table.
+
+    Mappings are versioned by adding rows, never by editing one: the newest row for (system, table) is the one
+    uploads use, and the older ones stay as the record of how earlier submissions were read.
+    """
+
+    organization = models.ForeignKey(
+        "ecosystem.Organization", on_delete=models.PROTECT, related_name="saved_mappings"
+    )
+    system = models.ForeignKey(
+        "ecosystem.InformationSystem", on_delete=models.PROTECT, related_name="saved_mappings"
+    )
+    table = models.CharField(max_length=40, help_text="The canonical table the mapping fills.")
+    name = models.CharField(max_length=200, help_text="A short name partners pick it by, e.g. 'roster'.")
+    yaml_text = models.TextField(help_text="The mapping in the YAML format of docs/steward-guide.md.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["system", "name", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.table}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SystemToken(models.Model):
+    """A bearer token with which one information system pushes submissions through the API.
+
+    Only the SHA-256 of the token is stored (the token is 32 random bytes, so a fast hash is enough); the
+    token itself is shown once, when it is issued. ``prefix`` (its first characters) lets people tell tokens
+    apart without revealing them.
+    """
+
+    system = models.ForeignKey("ecosystem.InformationSystem", on_delete=models.PROTECT, related_name="tokens")
+    name = models.CharField(max_length=200, help_text="What uses it, e.g. 'nightly SIS export job'.")
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["system", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        """True until the token is revoked."""
+        return self.revoked_at is None

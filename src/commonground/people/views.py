@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from commonground.ecosystem.models import DataFlow
+from commonground.governance.training import training_gaps
 from commonground.people import actions
 from commonground.people.choices import ROLE_DESCRIPTIONS, Role
 from commonground.people.forms import MembershipForm, TrainingCourseForm, TrainingRecordForm, UserCreateForm
@@ -231,5 +232,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             ],
             training=[(r, r.is_current(today)) for r in records],
             expired=sorted(expired, key=lambda r: r.expires_on),
+            # Principle 7: the training that agreements in force require of this user, missing or expired.
+            training_gaps=training_gaps(user),
         )
         return context

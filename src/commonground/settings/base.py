@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "commonground.people",
     "commonground.ecosystem",
     "commonground.ingest",
+    "ninja",  # serves the API docs' own static files (no CDN)
+    "commonground.api",
+    "commonground.governance",
 ]
 
 MIDDLEWARE = [
@@ -126,3 +129,14 @@ LOGGING = {
 COMMONGROUND_HUB_NAME = os.environ.get("COMMONGROUND_HUB_NAME", "Common Ground data hub")
 COMMONGROUND_HOME = HOME
 COMMONGROUND_DATA_DIR = HOME / "data"
+
+# Uploads: files over 2.5 MB stream to temporary files, never into memory; one upload (all its files) is capped.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
+FILE_UPLOAD_HANDLERS = [
+    "commonground.ingest.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+COMMONGROUND_MAX_UPLOAD_BYTES = int(os.environ.get("COMMONGROUND_MAX_UPLOAD_MB", "2048")) * 1024 * 1024

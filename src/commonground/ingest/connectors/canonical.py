@@ -13,7 +13,7 @@ Identity is source-local: ``source_org`` (the submitting organization's slug) an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pyarrow as pa
@@ -255,9 +255,12 @@ def data_field_names(table: str) -> list[str]:
 
 
 class TableBuilder:
-    """Accumulates rows (dicts) for one canonical table and converts them in batches.
+    """Accumulates rows (dicts) for one canonical table and converts them to Arrow every ``batch_rows`` rows.
 
-    Rows are converted to Arrow every ``batch_rows`` rows, so a big file never exists as millions of dicts.
+    With ``emit`` (for example :meth:`ParseResult.emit <.report.ParseResult.emit>`), each converted batch is
+    handed on at once and never kept, so a big file never exists as millions of dicts or as one whole table;
+    :meth:`finish` then flushes the last batch and returns an empty table. Without it, :meth:`finish`
+    returns everything as one table.
 
     Example:
         >>> b = TableBuilder("school")
@@ -266,10 +269,16 @@ class TableBuilder:
         1
     """
 
-    def __init__(self, table: str, batch_rows: int = 50_000) -> None:
+    def __init__(
+        self,
+        table: str,
+        batch_rows: int = 50_000,
+        emit: Callable[[str, pa.RecordBatch], None] | None = None,
+    ) -> None:
         self.table = table
         self.schema = schema(table)
         self.batch_rows = batch_rows
+        self._emit = emit
         self._rows: list[Mapping[str, Any]] = []
         self._batches: list[pa.RecordBatch] = []
         self.count = 0
@@ -279,21 +288,26 @@ class TableBuilder:
         self._rows.append(row)
         self.count += 1
         if len(self._rows) >= self.batch_rows:
-            self._flush()
+            self.flush()
 
     def extend(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Add many rows."""
         for row in rows:
             self.append(row)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Convert the rows held so far into a batch (and emit it, when emitting)."""
         if self._rows:
-            self._batches.append(pa.RecordBatch.from_pylist(self._rows, schema=self.schema))
+            batch = pa.RecordBatch.from_pylist(self._rows, schema=self.schema)
             self._rows = []
+            if self._emit is not None:
+                self._emit(self.table, batch)
+            else:
+                self._batches.append(batch)
 
     def finish(self) -> pa.Table:
-        """The accumulated rows as one table with the canonical schema."""
-        self._flush()
+        """The accumulated rows as one table with the canonical schema (empty when emitting)."""
+        self.flush()
         return pa.Table.from_batches(self._batches, schema=self.schema)
 
 

@@ -1,12 +1,16 @@
 """Ed-Fi Data Standard 5.x XML interchange files → canonical tables, streamed record by record.
 
-The file is fed to expat in 1 MB chunks; each child of the interchange root (a *record*: ``Student``,
+The file is read in 1 MB chunks; each child of the interchange root (a *record*: ``Student``,
 ``StudentSchoolAttendanceEvent``…) is built as a small ElementTree element, mapped, and discarded, so memory
-stays bounded by one chunk's records however big the file is. Every element carries the line it starts on, so
-errors name file, line and element path.
+stays bounded by one chunk's records however big the file is. Errors name file, line and element path.
+
+Two readers give the same records, rows and errors: the fast one (:mod:`.edfi_fast`: C pull parser, lines
+from a byte scan) for UTF-8 and other ASCII-compatible files whose prolog is plain, and the exact one
+(:mod:`.edfi_exact`: expat calling Python per tag) for everything else.
 
 Security: a ``<!DOCTYPE`` or ``<!ENTITY`` declaration is refused before parsing ("DTDs are not allowed"), and
-expat's doctype/entity handlers refuse them again if they slip past the scan (other encodings, comments).
+expat's doctype/entity handlers refuse them again if they slip past the scan (other encodings, comments) — which
+is why a prolog with anything but an XML declaration goes to the exact reader.
 Namespace-agnostic: any ``http://ed-fi.org/…`` namespace (5.0, 5.1, 5.2…) is read the same way.
 """
 
@@ -14,11 +18,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
-from .edfi_records import HANDLERS, EdfiState, handler_for
+from .edfi_exact import DTD_EXPECTED, read_exact, report_xml_error
+from .edfi_fast import FastReader, parse_error
+from .edfi_records import HANDLERS, EdfiState
 from .report import ParseResult
 from .sources import iter_chunks
 from .validate import validate_result
@@ -26,67 +32,19 @@ from .validate import validate_result
 CHUNK_BYTES = 1024 * 1024
 PROLOG_SCAN_BYTES = 64 * 1024
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-LINE_ATTR = "_line"
+_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+#: Declared encodings in which "<", LF and CR are the single bytes the fast reader's scan looks for.
+_ASCII_COMPATIBLE = re.compile(r"^(utf-?8|us-ascii|ascii|iso-8859-\d+|latin-?1|windows-125\d|cp125\d)$", re.I)
 
 
-class _Refused(Exception):
-    """A DTD or entity declaration met during parsing."""
-
-
-class _Stream:
-    """Expat handlers that build one record element at a time."""
-
-    def __init__(self, parser: Any, file: str, result: ParseResult, state: EdfiState) -> None:
-        self.parser = parser
-        self.file = file
-        self.result = result
-        self.state = state
-        self.depth = 0
-        self.builder: ET.TreeBuilder | None = None
-        self.record_line = 0
-        self.pending: list[ET.Element] = []
-        self.namespace: str | None = None
-        self.records = 0
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        ns, _, local = name.rpartition("}")
-        self.depth += 1
-        if self.depth == 1:
-            self.namespace = ns
-            self.state.check_root(local, ns, self.file, self.parser.CurrentLineNumber)
-            return
-        if self.depth == 2:
-            self.builder = ET.TreeBuilder()
-        assert self.builder is not None  # noqa: S101 - set at depth 2
-        attrs = {k.rpartition("}")[2]: v for k, v in attrs.items()}
-        attrs[LINE_ATTR] = str(self.parser.CurrentLineNumber)
-        self.builder.start(local, attrs)
-
-    def end(self, name: str) -> None:
-        if self.depth >= 2 and self.builder is not None:
-            element = self.builder.end(name.rpartition("}")[2])
-            if self.depth == 2:
-                self.pending.append(element)
-                self.builder = None
-        self.depth -= 1
-
-    def data(self, text: str) -> None:
-        if self.builder is not None:
-            self.builder.data(text)
-
-    def drain(self) -> None:
-        for element in self.pending:
-            self.records += 1
-            handler = handler_for(element.tag)
-            if handler is None:
-                self.state.ignored[element.tag] = self.state.ignored.get(element.tag, 0) + 1
-            else:
-                handler(self.state, element, self.file)
-        self.pending = []
-
-
-def _refuse(*_args: object) -> int:
-    raise _Refused
+def _fast_ok(head: bytes, prolog: bytes, root_found: bool) -> bool:
+    """Whether the fast reader's byte scan is exact for this file."""
+    if not root_found or b"<!" in prolog or b"\0" in head[:4096]:
+        return False
+    if head.startswith((b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff")):
+        return False
+    declared = _ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    return declared is None or bool(_ASCII_COMPATIBLE.match(declared.group(1).decode("ascii")))
 
 
 def _parse_file(path: Path, state: EdfiState) -> None:
@@ -102,74 +60,42 @@ def _parse_file(path: Path, state: EdfiState) -> None:
         if match:
             line = prolog[: match.start()].count(b"\n") + 1
             result.error(
-                "dtd-not-allowed",
-                file,
-                line,
-                None,
-                match.group(0).decode("ascii", "replace"),
-                "no DOCTYPE or ENTITY declarations: DTDs are not allowed (entity expansion attacks)",
+                "dtd-not-allowed", file, line, None, match.group(0).decode("ascii", "replace"), DTD_EXPECTED
             )
             return
-        parser = expat.ParserCreate(namespace_separator="}")
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        stream = _Stream(parser, file, result, state)
-        parser.StartElementHandler = stream.start
-        parser.EndElementHandler = stream.end
-        parser.CharacterDataHandler = stream.data
-        parser.StartDoctypeDeclHandler = _refuse
-        parser.EntityDeclHandler = _refuse
-        parser.ExternalEntityRefHandler = _refuse
-        final = False
+        if not _fast_ok(head, prolog, root_at is not None):
+            result.rows_read[file] = read_exact(_chunks(head, raw), file, state)
+            return
+        reader = FastReader(state, file)
         try:
-            for chunk in _chunks(head, raw):
-                parser.Parse(chunk, False)
-                stream.drain()
-            final = True
-            parser.Parse(b"", True)
-            stream.drain()
-        except _Refused:
-            result.error(
-                "dtd-not-allowed",
-                file,
-                parser.CurrentLineNumber,
-                None,
-                None,
-                "no DOCTYPE or ENTITY declarations: DTDs are not allowed (entity expansion attacks)",
+            reader.read(_chunks(head, raw), lambda: _reread(path))
+        except ET.ParseError as exc:
+            code, line, column = parse_error(exc)
+            report_xml_error(
+                result, file, code, line, column, final=reader.final, open_elements=reader.open_elements
             )
-        except expat.ExpatError as exc:
-            stream.drain()
-            truncated = final and exc.code in (
-                expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
-                expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN],
-            )
-            if truncated or (final and stream.depth > 0):
-                result.error(
-                    "truncated-xml",
-                    file,
-                    exc.lineno,
-                    None,
-                    expat.errors.messages[exc.code],
-                    "a complete XML document (the file ends inside an element)",
-                )
-            else:
-                result.error(
-                    "xml-syntax",
-                    file,
-                    exc.lineno,
-                    f"character {exc.offset + 1}",
-                    expat.errors.messages[exc.code],
-                    "well-formed XML",
-                )
-        result.rows_read[file] = stream.records
+        finally:
+            state.locate = None
+        result.rows_read[file] = reader.records
 
 
-def _chunks(head: bytes, raw: Any) -> Any:
+def _chunks(head: bytes, raw: Any) -> Iterator[bytes]:
     yield head
     yield from iter_chunks(raw, CHUNK_BYTES)
 
 
+def _reread(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as raw:
+        yield from iter_chunks(raw, CHUNK_BYTES)
+
+
 def parse_edfi_xml(
-    paths: Path | list[Path], source_org: str, *, validate: bool = True, reference_year: int | None = None
+    paths: Path | list[Path],
+    source_org: str,
+    *,
+    validate: bool = True,
+    reference_year: int | None = None,
+    result: ParseResult | None = None,
 ) -> ParseResult:
     """Parse Ed-Fi XML interchange files (one submission) into canonical tables.
 
@@ -180,7 +106,7 @@ def parse_edfi_xml(
     """
     files = [paths] if isinstance(paths, Path) else list(paths)
     files = [f for p in files for f in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
-    result = ParseResult()
+    result = ParseResult() if result is None else result
     state = EdfiState(source_org, result)
     for path in files:
         _parse_file(path, state)

@@ -1,12 +1,16 @@
-"""What a parser found: canonical tables plus specific, located issues."""
+"""What a parser found: canonical tables (in memory or streamed to a sink) plus specific, located issues."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
+
+from .canonical import TableBuilder, data_field_names, empty_table, schema
+from .sink import TableSink, TableStats
 
 Severity = Literal["error", "warning"]
 
@@ -60,8 +64,11 @@ class Issue:
 class ParseResult:
     """The outcome of parsing one submission's files.
 
-    ``tables`` maps canonical table names to Arrow tables; ``rows_read`` counts data rows (or XML records) per
-    file; ``notes`` records accepted drift and things deliberately not kept (data minimization).
+    Parsers :meth:`emit` canonical record batches. Without a ``sink`` they are kept in memory and
+    :meth:`close_tables` joins them into ``tables`` (canonical table name → Arrow table); with a sink (for
+    example :class:`~.sink.ParquetSink`) they are streamed out and only ``stats`` (rows and nulls per column)
+    stay here. ``rows_read`` counts data rows (or XML records) per file; ``notes`` records accepted drift and
+    things deliberately not kept (data minimization).
     """
 
     tables: dict[str, pa.Table] = field(default_factory=dict)
@@ -72,7 +79,85 @@ class ParseResult:
     source_columns: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Where each person's birth date came from when not from the person row itself: id → (file, line, column).
     birth_sources: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    #: Where batches go; None keeps them in memory (``tables``).
+    sink: TableSink | None = None
+    #: Rows and null counts per table, kept as batches are emitted (in the order tables first appeared).
+    stats: dict[str, TableStats] = field(default_factory=dict)
     _kind_counts: Counter[tuple[str, str, str]] = field(default_factory=Counter, repr=False)
+    _pending: dict[str, list[pa.RecordBatch]] = field(default_factory=dict, repr=False)
+    _closed: bool = field(default=False, repr=False)
+
+    def declare(self, table: str) -> TableStats:
+        """Make ``table`` part of the result even if it gets no rows; return its statistics."""
+        found = self.stats.get(table)
+        if found is None:
+            schema(table)  # a KeyError names an unknown table
+            found = self.stats[table] = TableStats(table)
+            if self.sink is None:
+                self._pending[table] = []
+        return found
+
+    def emit(self, table: str, batch: pa.RecordBatch | pa.Table) -> None:
+        """Add canonical rows to ``table`` (the canonical columns; text may be dictionary-encoded)."""
+        if self._closed:
+            raise RuntimeError("the result's tables are closed; no more rows can be added")
+        stats = self.declare(table)
+        stats.add(batch)
+        if self.sink is not None:
+            self.sink.write(table, batch)
+            return
+        target = schema(table)
+        if batch.schema != target:
+            batch = batch.cast(target)
+        self._pending[table].extend(batch.to_batches() if isinstance(batch, pa.Table) else [batch])
+
+    def builder(self, table: str, batch_rows: int = 65_536) -> TableBuilder:
+        """A :class:`~.canonical.TableBuilder` whose batches go to :meth:`emit` (``finish()`` flushes)."""
+        self.declare(table)
+        return TableBuilder(table, batch_rows, emit=self.emit)
+
+    def close_tables(self) -> None:
+        """No more rows: build ``tables`` (in memory) or close the sink. Idempotent.
+
+        Tables a parser put straight into ``tables`` are counted, and streamed to the sink when there is one.
+        """
+        if self._closed:
+            return
+        for name, table in list(self.tables.items()):
+            if name not in self.stats:
+                self.stats[name] = TableStats(name)
+                self.stats[name].add(table)
+                if self.sink is not None:
+                    for part in table.to_batches():
+                        self.sink.write(name, part)
+                    del self.tables[name]
+        self._closed = True
+        if self.sink is not None:
+            self.sink.close()
+            return
+        for name, parts in self._pending.items():
+            self.tables[name] = (
+                pa.Table.from_batches(parts, schema=schema(name)) if parts else empty_table(name)
+            )
+        self._pending = {}
+
+    def table_sources(self) -> dict[str, pa.Table | Path]:
+        """Each table as an in-memory table or its finished Parquet file (after :meth:`close_tables`)."""
+        self.close_tables()
+        out: dict[str, pa.Table | Path] = {}
+        for name in self.stats:
+            path = self.sink.path(name) if self.sink is not None else None
+            out[name] = path if path is not None else self.tables.get(name, empty_table(name))
+        return out
+
+    def completeness(self) -> dict[str, dict[str, float]]:
+        """Share of non-empty values per partner-supplied column of each table with rows (1.0 = always)."""
+        self.close_tables()
+        return {
+            name: stats.completeness(data_field_names(name))
+            for name, stats in sorted(self.stats.items())
+            if stats.rows
+        }
 
     def add(
         self,
@@ -103,7 +188,8 @@ class ParseResult:
         self.add("warning", code, file, line, column, value, expected)
 
     def finish(self) -> ParseResult:
-        """Add notes for capped issue kinds; returns self."""
+        """Close the tables (see :meth:`close_tables`) and add notes for capped issue kinds; returns self."""
+        self.close_tables()
         for (severity, file, code), count in sorted(self._kind_counts.items()):
             if count > MAX_ISSUES_PER_KIND:
                 self.notes.append(
@@ -142,12 +228,16 @@ class ParseResult:
 
     def rows(self) -> dict[str, int]:
         """Row counts per canonical table."""
-        return {name: t.num_rows for name, t in self.tables.items()}
+        counts = {name: t.num_rows for name, t in self.tables.items() if name not in self.stats}
+        return {**{name: s.rows for name, s in self.stats.items()}, **counts}
 
     def merge(self, other: ParseResult) -> None:
-        """Fold another result (e.g. of another file of the same submission) into this one."""
+        """Fold another in-memory result (e.g. of another file of the same submission) into this one."""
+        other.close_tables()
+        self.close_tables()
         for name, table in other.tables.items():
             self.tables[name] = pa.concat_tables([self.tables[name], table]) if name in self.tables else table
+            self.declare(name).add(table)
         self.issues.extend(other.issues)
         self.rows_read.update(other.rows_read)
         self.notes.extend(other.notes)

@@ -1,6 +1,8 @@
 """Partners' own CSV and XLSX exports, read through a declarative :class:`~.mapping.Mapping`.
 
-CSV is streamed (encoding and delimiter detected, bounded line length); XLSX is read row by row with
+CSV is streamed in blocks (encoding and delimiter detected, bounded line length): plain blocks are parsed by
+pyarrow and converted column by column (:mod:`.tabular_arrow`), anything else record by record with the exact
+reader (:mod:`.csvblocks` decides); both give the same values, errors and line numbers. XLSX is read row by row with
 python-calamine (cached values only — formulas are never evaluated). Any text cell that starts like a formula
 (``= + - @`` TAB CR) is kept as text and reported as a ``formula-like-value`` warning, so nobody who later opens
 an export in a spreadsheet is attacked through it.
@@ -10,20 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import canonical
-from .edfi_records import ATTENDANCE
+from .canonical import TableBuilder
+from .csvblocks import ArrowBlock, Records, csv_blocks, grouped
 from .mapping import Mapping, normalize_header
 from .report import ParseResult
-from .textio import csv_records
+from .tabular_arrow import convert_block
+from .tabular_columns import FORMULA_EXPECTED, Column, columns_for, constant_values
 from .validate import validate_result
-from .values import looks_like_formula, parse_bool, parse_date, parse_float, parse_grade, parse_int, parse_sex
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -69,27 +70,6 @@ def _xlsx_records(
         result.error("bad-spreadsheet", file, None, None, str(exc)[:100], "a readable XLSX workbook")
     finally:
         book.close()
-
-
-def _converter(table: str, name: str, typ: pa.DataType, mapping: Mapping) -> tuple[Callable[[str], Any], str]:
-    formats = mapping.date_formats.get(name)
-    if typ == pa.date32():
-        shown = " or ".join(formats) if formats else "YYYY-MM-DD"
-        return (lambda t: parse_date(t, formats)), f"a date as {shown}"
-    if typ == pa.int32():
-        return parse_int, "a whole number"
-    if typ == pa.float64():
-        return parse_float, "a number"
-    if typ == pa.bool_():
-        return parse_bool, "yes/no, true/false or 1/0"
-    if name == "sex":
-        return parse_sex, "female, male, nonbinary or not selected (or a value_maps entry)"
-    if name == "grade_level":
-        return parse_grade, "a grade level such as KG, 1 … 12, PK"
-    if name == "category" and table == "attendance_event":
-        cats = {**ATTENDANCE, **{c: c for c in canonical.ATTENDANCE_CATEGORIES}}
-        return (lambda t: cats[t.strip().lower()]), "in_attendance, excused, unexcused, tardy or partial"
-    return (lambda t: t), "text"
 
 
 def _resolve_header(
@@ -150,97 +130,118 @@ def parse_tabular(
     *,
     validate: bool = True,
     reference_year: int | None = None,
+    result: ParseResult | None = None,
 ) -> ParseResult:
-    """Parse one CSV or XLSX file with a mapping into one canonical table."""
-    result = ParseResult()
-    file = path.name
-    org = source_org or mapping.constants.get("source_org")
-    is_xlsx = path.suffix.lower() in XLSX_SUFFIXES
-    if is_xlsx:
-        records: Iterator[tuple[int, list[str]]] = _xlsx_records(path, mapping.sheet, file, result)
-        raw = None
-    else:
-        raw = path.open("rb")
-        records = csv_records(raw, file, result, delimiter=mapping.delimiter)
-    try:
-        _read(records, mapping, file, str(org) if org else None, result)
-    finally:
-        if raw is not None:
-            raw.close()
-    result.source_columns[mapping.table] = dict(mapping.columns)
+    """Parse one CSV or XLSX file with a mapping into one canonical table.
+
+    Pass ``result`` (for example one streaming into a :class:`~.sink.ParquetSink`) to add the file to it;
+    several files of one submission then share one result, and ``validate=False`` leaves the checks to the
+    caller, once all files are in.
+    """
+    result = ParseResult() if result is None else result
+    read_tabular(path, mapping, source_org, result)
     if validate:
         validate_result(result, reference_year=reference_year)
     return result.finish()
 
 
-def _read(
-    records: Iterator[tuple[int, list[str]]],
-    mapping: Mapping,
-    file: str,
-    org: str | None,
-    result: ParseResult,
-) -> None:
-    table = mapping.table
-    schema = canonical.schema(table)
-    first = next(records, None)
-    if first is None:
-        if not result.issues:
-            result.error("empty-file", file, None, None, None, "a header row and data rows")
-        return
-    header = first[1]
-    positions = _resolve_header(header, mapping, file, result)
-    if positions is None:
-        return
-    converters = {n: _converter(table, n, schema.field(n).type, mapping) for n in positions}
-    builder = canonical.TableBuilder(table)
-    count = 0
-    for line, fields in records:
+def read_tabular(path: Path, mapping: Mapping, source_org: str | None, result: ParseResult) -> None:
+    """Read one CSV or XLSX file into ``result`` (batches emitted as they are converted; not validated)."""
+    file = path.name
+    org = source_org or mapping.constants.get("source_org")
+    reader = _Reader(mapping, file, str(org) if org else None, result)
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        reader.consume(grouped(_xlsx_records(path, mapping.sheet, file, result)))
+    else:
+        with path.open("rb") as raw:
+            blocks = csv_blocks(raw, file, result, delimiter=mapping.delimiter, dictionary=reader.dictionary)
+            reader.consume(blocks)
+    result.source_columns[mapping.table] = dict(mapping.columns)
+
+
+class _Reader:
+    """Turns a file's records and blocks into canonical batches of the mapping's table."""
+
+    def __init__(self, mapping: Mapping, file: str, org: str | None, result: ParseResult) -> None:
+        self.mapping = mapping
+        self.file = file
+        self.result = result
+        self.constants = constant_values(mapping, file, org)
+        self.header: list[str] | None = None
+        self.columns: list[Column] = []
+        #: Header positions pyarrow should dictionary-encode (filled once the header is known).
+        self.dictionary: set[int] = set()
+        self.builder: TableBuilder | None = None
+        self.count = 0
+
+    def consume(self, blocks: Iterator[Records | ArrowBlock]) -> None:
+        """Read every block (stops early when the header cannot be used)."""
+        for block in blocks:
+            if isinstance(block, ArrowBlock):
+                self._arrow(block)
+            elif not self._records(block):
+                return
+        if self.header is None:
+            if not self.result.issues:
+                self.result.error("empty-file", self.file, None, None, None, "a header row and data rows")
+            return
+        if self.builder is not None:
+            self.builder.finish()
+            self.result.rows_read[self.file] = self.count
+
+    def _start(self, header: list[str]) -> bool:
+        self.header = header
+        positions = _resolve_header(header, self.mapping, self.file, self.result)
+        if positions is None:
+            return False
+        self.columns = columns_for(self.mapping, positions, header)
+        self.dictionary.update(c.pos for c in self.columns if not c.plain)
+        self.builder = self.result.builder(self.mapping.table)
+        return True
+
+    def _records(self, records: Records) -> bool:
+        for line, fields in records:
+            if self.header is None:
+                if not self._start(fields):
+                    return False
+                continue
+            self._row(line, fields)
+        return True
+
+    def _row(self, line: int, fields: list[str]) -> None:
+        assert self.header is not None and self.builder is not None  # noqa: S101 - set by _start
         if not any(f.strip() for f in fields):
-            continue
-        count += 1
-        row: dict[str, Any] = {**mapping.constants, "source_file": file, "source_line": line}
-        if org:
-            row["source_org"] = org
-        if len(fields) > len(header) and any(f.strip() for f in fields[len(header) :]):
-            extra = next(i for i in range(len(header), len(fields)) if fields[i].strip())
-            result.error(
+            return
+        self.count += 1
+        width = len(self.header)
+        if len(fields) > width and any(f.strip() for f in fields[width:]):
+            extra = next(i for i in range(width, len(fields)) if fields[i].strip())
+            self.result.error(
                 "extra-field",
-                file,
+                self.file,
                 line,
                 f"field {extra + 1}",
                 fields[extra],
-                f"{len(header)} fields as in the header",
+                f"{width} fields as in the header",
             )
-            continue
-        for name, pos in positions.items():
-            label = header[pos]
-            raw = fields[pos] if pos < len(fields) else ""
-            if looks_like_formula(raw):
-                result.warning(
-                    "formula-like-value",
-                    file,
-                    line,
-                    label,
-                    raw,
-                    "plain text; a value starting with = + - @ could run as a spreadsheet formula "
-                    "(kept as text, never evaluated)",
+            return
+        row: dict[str, Any] = {**self.constants, "source_line": line}
+        for column in self.columns:
+            raw = fields[column.pos] if column.pos < len(fields) else ""
+            value, code, formula = column.outcome(raw)
+            if formula:
+                self.result.warning(
+                    "formula-like-value", self.file, line, column.label, raw, FORMULA_EXPECTED
                 )
-            text = raw.strip()
-            if not text:
-                row[name] = None
-                continue
-            vmap = mapping.value_maps.get(name)
-            if vmap:
-                text = vmap.get(
-                    text, next((v for k, v in vmap.items() if k.casefold() == text.casefold()), text)
-                )
-            convert, expected = converters[name]
-            try:
-                row[name] = convert(text)
-            except (ValueError, KeyError):
-                code = "bad-date" if expected.startswith("a date") else "bad-value"
-                result.error(code, file, line, label, raw, expected)
-                row[name] = None
-        builder.append(row)
-    result.rows_read[file] = count
-    result.tables[table] = builder.finish()
+            if code is not None:
+                self.result.error(code, self.file, line, column.label, raw, column.expected)
+            row[column.name] = value
+        self.builder.append(row)
+
+    def _arrow(self, block: ArrowBlock) -> None:
+        assert self.builder is not None  # noqa: S101 - blocks follow a usable header
+        self.builder.flush()  # rows of earlier records go first, in file order
+        rows = convert_block(block, self.columns, self.constants, self.mapping.table, self.file, self.result)
+        self.count += rows.num_rows
+        if rows.num_rows:
+            self.result.emit(self.mapping.table, rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,6 +151,18 @@ def bounded_lines(
         yield line
 
 
+def open_text(buffered: io.BufferedReader[Any], info: TextInfo) -> io.TextIOWrapper[Any]:
+    """A text stream over ``buffered`` in the detected encoding (undecodable UTF-8 kept as surrogates)."""
+    errors = "surrogateescape" if info.encoding.startswith("utf-8") else "strict"
+    return io.TextIOWrapper(buffered, encoding=info.encoding, newline="", errors=errors)
+
+
+def warn_bom(info: TextInfo, file: str, result: ParseResult) -> None:
+    """A UTF-8 byte-order mark is accepted, with a warning."""
+    if info.bom and info.encoding == "utf-8-sig":
+        result.warning("bom", file, 1, None, None, "UTF-8 without a byte-order mark (accepted)")
+
+
 def csv_records(
     raw: BinaryIO,
     file: str,
@@ -167,37 +180,57 @@ def csv_records(
     info = detect_encoding(buffered, file, result)
     if info is None:
         return
-    if info.bom and info.encoding == "utf-8-sig":
-        result.warning("bom", file, 1, None, None, "UTF-8 without a byte-order mark (accepted)")
-    errors = "surrogateescape" if info.encoding.startswith("utf-8") else "strict"
-    text = io.TextIOWrapper(buffered, encoding=info.encoding, newline="", errors=errors)
-    state: dict[str, int | bool] = {"lines": 0, "newline_at_end": True}
+    warn_bom(info, file, result)
+    yield from text_records(open_text(buffered, info), file, result, delimiter, max_line_chars=max_line_chars)
+
+
+def text_records(
+    text: io.TextIOBase,
+    file: str,
+    result: ParseResult,
+    delimiter: str | None,
+    *,
+    max_line_chars: int = MAX_LINE_CHARS,
+    first_line: int = 1,
+    header: bool = True,
+    state: dict[str, int | bool] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of decoded text, numbered from ``first_line``; the exact (and slower) path.
+
+    With ``header=False`` the text starts at a record boundary in the middle of a file (the caller read what
+    came before) and ``delimiter`` must be known. ``state`` receives ``lines`` (the last line read) and
+    ``stopped`` (True when an error ended the file early).
+    """
+    state = {} if state is None else state
+    state.update(lines=first_line - 1, newline_at_end=True, stopped=False)
     lines = bounded_lines(text, file, result, max_line_chars, state)
-    try:
-        first = next(lines, None)
-    except InputStop:
-        return
-    if first is None or not first.strip():
-        result.error("empty-file", file, 1, None, None, "a header line and data rows")
-        return
-    if delimiter is None:
-        delimiter = sniff_delimiter(first)
-
-    def chained() -> Iterator[str]:
-        yield first
-        yield from lines
-
-    reader = csv.reader(chained(), delimiter=delimiter, strict=True)
-    start = 1
+    source: Iterator[str] = lines
+    if header:
+        try:
+            first = next(lines, None)
+        except InputStop:
+            state["stopped"] = True
+            return
+        if first is None or not first.strip():
+            result.error("empty-file", file, 1, None, None, "a header line and data rows")
+            state["stopped"] = True
+            return
+        if delimiter is None:
+            delimiter = sniff_delimiter(first)
+        source = itertools.chain([first], lines)
+    reader = csv.reader(source, delimiter=delimiter or ",", strict=True)
+    start = first_line
     try:
         for fields in reader:
             yield start, fields
             start = int(state["lines"]) + 1
     except InputStop:
+        state["stopped"] = True
         return
     except csv.Error as exc:
         code = "unterminated-quote" if "end of data" in str(exc) else "bad-quoting"
         result.error(code, file, start, None, None, f"well-formed CSV quoting ({exc})")
+        state["stopped"] = True
         return
     if not state["newline_at_end"]:
         result.warning(
