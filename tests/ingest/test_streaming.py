@@ -3,6 +3,7 @@ and one bad row anywhere still rejects the whole submission with nothing publish
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from commonground.ecosystem.models import Organization
-from commonground.ingest import dataplane
+from commonground.ingest import actions, dataplane
 from commonground.ingest.actions import do_ingest
 from commonground.ingest.connectors import csvblocks
 from commonground.ingest.connectors.mapping import load_mapping
@@ -165,3 +166,33 @@ def test_quoted_line_breaks_keep_line_numbers_exact(partner: Organization, tmp_p
 
     errors = [i for i in sub.report["issues"] if i["severity"] == "error"]
     assert [(e["code"], e["line"]) for e in errors] == [("bad-date", 90_001), ("missing-value", 90_001)]
+
+
+def test_a_duplicate_found_while_parsing_stops_the_parse(
+    partner: Organization, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing runs while the parse starts; a slow hash lets the parse finish and wait for the submission id
+    first, and the duplicate found then must still stop it (not leave it waiting for ever)."""
+    path = write_attendance(tmp_path / "week1.csv", 1000)
+    first = ingest(partner, path)
+    real = actions.sha256_file
+
+    def slow(p: Path) -> str:
+        time.sleep(0.3)
+        return real(p)
+
+    def give_up(*_args: object) -> None:
+        raise TimeoutError("the ingest of a duplicate did not return")
+
+    monkeypatch.setattr(actions, "sha256_file", slow)
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(30)
+    try:
+        again = ingest(partner, path)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+    assert (again.pk, again.is_duplicate) == (first.pk, True)
+    assert Submission.objects.count() == 1
+    assert not list((dataplane.data_dir() / ".staging").iterdir())

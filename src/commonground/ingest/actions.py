@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -148,22 +147,20 @@ def do_ingest(
     if not paths:
         raise ValueError("a submission needs at least one file")
     listed = expand_files(paths)
-    with dataplane.staging_area() as staging, ThreadPoolExecutor(1, thread_name_prefix="ingest") as pool:
-        # Parsing starts at once, in its own thread, while the files are hashed here; its batches wait in the
-        # sink until the submission exists and its id can be written into every row. A duplicate stops it.
-        sink = ParquetSink(staging, held=True)
-        parsing = pool.submit(parse, fmt, paths, organization.slug, mapping, sink=sink)
+    # Hash and look for a duplicate before anything is parsed or staged: a duplicate must start no work at all
+    # (parsing concurrently with the check let a held writer wait forever for a release that never came).
+    files = [(name, path, path.stat().st_size, sha256_file(path)) for name, path in listed]
+    fp = fingerprint([h for *_rest, h in files], fmt, organization.slug, mapping)
+    existing = _find_accepted(organization, fp)
+    if existing is not None:
+        return existing
+    with dataplane.staging_area() as staging:
+        submission = _receive(acting_user, organization, system, fmt, fp, files)
+        sink = ParquetSink(staging, submission.pk)
         try:
-            files = [(name, path, path.stat().st_size, sha256_file(path)) for name, path in listed]
-            fp = fingerprint([h for *_rest, h in files], fmt, organization.slug, mapping)
-            existing = _find_accepted(organization, fp)
-            if existing is not None:
-                return existing
-            submission = _receive(acting_user, organization, system, fmt, fp, files)
-            sink.release(submission.pk)
-            result = parsing.result()
+            result = parse(fmt, paths, organization.slug, mapping, sink=sink)
         finally:
-            sink.abort()  # stops the writer (and so the parse) unless it finished; a no-op once closed
+            sink.abort()  # stops the writer unless the parse finished; a no-op once closed
         return _decide(acting_user, submission, result, files[0][0] if files else "", staging)
 
 

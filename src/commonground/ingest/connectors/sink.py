@@ -281,9 +281,11 @@ class ParquetSink:
 
     def abort(self) -> None:
         """Stop the writer thread and close the files without raising (after an error elsewhere)."""
+        if self._closed and self._error is None and self._ready.is_set():
+            return  # closed after a normal run: nothing to stop
+        self._error = self._error or RuntimeError("aborted")
+        self._ready.set()  # a held writer (and a parse waiting in close) must not wait for a release now
         if not self._closed:
-            self._error = self._error or RuntimeError("aborted")
-            self._ready.set()
             with contextlib.suppress(Exception):
                 self.close()
 

@@ -12,6 +12,7 @@ hash table of every key.
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -20,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+LITTLE_ENDIAN = sys.byteorder == "little"
+_HALF = np.uint32(1 << 31)
 #: Below this many rows one exact GROUP BY is cheaper than two passes.
 SMALL_TABLE_ROWS = 200_000
 
@@ -42,14 +45,43 @@ def _groups(
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+def _upper_halves(hashes: pa.ChunkedArray) -> np.ndarray:
+    """The upper 32 bits of every 64-bit hash, in one contiguous array (read as a view, chunk by chunk)."""
+    top = np.empty(len(hashes), dtype=np.uint32)
+    start = 0
+    for chunk in hashes.chunks:
+        values = chunk.to_numpy()
+        end = start + len(values)
+        top[start:end] = values.view(np.uint32)[1::2] if LITTLE_ENDIAN else values >> np.uint64(32)
+        start = end
+    return top
+
+
+def _sorted_part(top: np.ndarray, upper: bool) -> np.ndarray:
+    part = top[top >= _HALF] if upper else top[top < _HALF]
+    part.sort()
+    return part
+
+
 def _repeated(top: np.ndarray) -> np.ndarray:
-    """The distinct values that occur more than once (sorted in two halves by value, on two threads)."""
-    low = top < np.uint32(1 << 31)
-    parts = [top[low], top[~low]]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # numpy releases the GIL while sorting
-        list(pool.map(np.ndarray.sort, parts))
+    """The distinct values that occur more than once: each half of the value range sorted on its own thread."""
+    with ThreadPoolExecutor(max_workers=2) as pool:  # numpy releases the GIL while it filters and sorts
+        parts = list(pool.map(lambda upper: _sorted_part(top, upper), (False, True)))
     repeated = [p[1:][p[1:] == p[:-1]] for p in parts]
     return np.unique(np.concatenate(repeated))
+
+
+def _rows_with(top: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Positions of the entries of ``top`` that are among ``values`` (two threads, one per half)."""
+    wanted = pa.array(values)
+    middle = len(top) // 2
+
+    def look(part: slice) -> np.ndarray:
+        found = np.asarray(pc.is_in(pa.array(top[part]), value_set=wanted))
+        return np.flatnonzero(found) + (part.start or 0)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return np.concatenate(list(pool.map(look, (slice(0, middle), slice(middle, None)))))
 
 
 def duplicate_groups(
@@ -78,13 +110,13 @@ def duplicate_groups(
     else:
         found = con.sql(f"SELECT _row, hash({cols}) AS h FROM {view} WHERE {live}").to_arrow_table()
         positions_of = found.column("_row").to_numpy()
-    hashes = found.column("h").to_numpy()
-    top = (hashes >> np.uint64(32)).astype(np.uint32)
+    top = _upper_halves(found.column("h"))
     repeated = _repeated(top)
     if not len(repeated):
         return []
-    candidates = np.flatnonzero(np.asarray(pc.is_in(pa.array(top), value_set=pa.array(repeated))))
-    _values, inverse, counts = np.unique(hashes[candidates], return_inverse=True, return_counts=True)
+    candidates = _rows_with(top, repeated)
+    full = found.column("h").take(pa.array(candidates)).to_numpy()
+    _values, inverse, counts = np.unique(full, return_inverse=True, return_counts=True)
     same = candidates[counts[inverse] > 1]  # equal 64-bit hashes: almost surely equal keys, checked below
     if not len(same):
         return []
