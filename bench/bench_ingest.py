@@ -195,7 +195,7 @@ def run_edfi(students: int = 20_000, seed: int = 7) -> dict[str, Any]:
 
 
 def run(
-    rows: int = 10_000_000, edfi_students: int = 20_000, seed: int = 7, repeats: int = 2
+    rows: int = 10_000_000, edfi_students: int = 20_000, seed: int = 7, repeats: int = 3
 ) -> dict[str, Any]:
     """Ingest of a ``rows``-row attendance CSV vs DuckDB, and Ed-Fi XML rows/s; figures, targets, passed.
 
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--edfi-students", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     result = run(args.rows, args.edfi_students, args.seed, args.repeats)
     print(json.dumps(result, indent=2))
