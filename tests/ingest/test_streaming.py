@@ -168,11 +168,11 @@ def test_quoted_line_breaks_keep_line_numbers_exact(partner: Organization, tmp_p
     assert [(e["code"], e["line"]) for e in errors] == [("bad-date", 90_001), ("missing-value", 90_001)]
 
 
-def test_a_duplicate_found_while_parsing_stops_the_parse(
+def test_a_duplicate_starts_no_parse(
     partner: Organization, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Hashing runs while the parse starts; a slow hash lets the parse finish and wait for the submission id
-    first, and the duplicate found then must still stop it (not leave it waiting for ever)."""
+    """The same files again are recognised by their hashes before anything is parsed or staged (however slow
+    the hashing), and the call returns the accepted submission."""
     path = write_attendance(tmp_path / "week1.csv", 1000)
     first = ingest(partner, path)
     real = actions.sha256_file
@@ -185,6 +185,7 @@ def test_a_duplicate_found_while_parsing_stops_the_parse(
         raise TimeoutError("the ingest of a duplicate did not return")
 
     monkeypatch.setattr(actions, "sha256_file", slow)
+    monkeypatch.setattr(actions, "parse", lambda *_a, **_k: pytest.fail("a duplicate was parsed"))
     previous = signal.signal(signal.SIGALRM, give_up)
     signal.alarm(30)
     try:

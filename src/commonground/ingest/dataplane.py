@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 from django.conf import settings
 
+from commonground.ingest.connectors import sink
 from commonground.ingest.connectors.canonical import SCHEMAS, empty_table
 
 #: Tables whose latest accepted batch per organization is the current one (rosters and other snapshots).
@@ -34,7 +35,7 @@ REPLACE_TABLES = frozenset({"person", "school", "enrollment", "organization", "a
 #: Tables whose accepted batches add up (events).
 APPEND_TABLES = frozenset(SCHEMAS) - REPLACE_TABLES
 
-PART = "part-0.parquet"
+PART = sink.PART  # the one file per table that a ParquetSink writes
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 

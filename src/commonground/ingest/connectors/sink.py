@@ -184,10 +184,8 @@ def conform(data: pa.Table, target: pa.Schema) -> pa.Table:
 class ParquetSink:
     """Streams each canonical table into ``folder/<table>/part-0.parquet`` through a writer thread.
 
-    ``submission_id`` (when given) is written into every row's ``submission_id`` column. A ``held`` sink takes
-    batches at once but writes nothing until :meth:`release` gives it the submission id (the caller may still be
-    creating the submission; meanwhile at most :data:`QUEUE_BATCHES` batches wait). Errors of the writer thread
-    are raised by the next :meth:`write` or by :meth:`close`.
+    ``submission_id`` (when given) is written into every row's ``submission_id`` column. Errors of the writer
+    thread are raised by the next :meth:`write` or by :meth:`close`.
 
     Example:
         >>> sink = ParquetSink(Path("/tmp/staging/abc"), submission_id=7)
@@ -196,12 +194,9 @@ class ParquetSink:
         PosixPath('/tmp/staging/abc/school/part-0.parquet')
     """
 
-    def __init__(self, folder: Path, submission_id: int | str | None = None, *, held: bool = False) -> None:
+    def __init__(self, folder: Path, submission_id: int | str | None = None) -> None:
         self.folder = folder
         self.submission_id = None if submission_id is None else str(submission_id)
-        self._ready = threading.Event()
-        if not held:
-            self._ready.set()
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._paths: dict[str, Path] = {}
         self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(QUEUE_BATCHES)
@@ -234,7 +229,6 @@ class ParquetSink:
             item = self._queue.get()
             if item is None:
                 return
-            self._ready.wait()
             if self._error is not None:
                 continue  # drain, so producers never block on a dead writer
             table, data = item
@@ -264,11 +258,6 @@ class ParquetSink:
         data = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
         self._queue.put((table, data))
 
-    def release(self, submission_id: int | str) -> None:
-        """Let a held sink write, with this submission id in every row."""
-        self.submission_id = str(submission_id)
-        self._ready.set()
-
     def close(self) -> None:
         """Wait for the writer thread and close every file (idempotent)."""
         if not self._closed:
@@ -281,11 +270,8 @@ class ParquetSink:
 
     def abort(self) -> None:
         """Stop the writer thread and close the files without raising (after an error elsewhere)."""
-        if self._closed and self._error is None and self._ready.is_set():
-            return  # closed after a normal run: nothing to stop
-        self._error = self._error or RuntimeError("aborted")
-        self._ready.set()  # a held writer (and a parse waiting in close) must not wait for a release now
         if not self._closed:
+            self._error = self._error or RuntimeError("aborted")
             with contextlib.suppress(Exception):
                 self.close()
 
