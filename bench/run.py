@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_audit
 import bench_generator
 import bench_ingest
 import bench_linkage
@@ -34,7 +35,15 @@ def main() -> int:
     parser.add_argument(
         "--ingest-rows", type=int, default=10_000_000, help="rows of the ingest benchmark's CSV"
     )
-    parser.add_argument("--only", choices=["generator", "linkage", "ingest", "privacy"], default=None)
+    parser.add_argument(
+        "--audit-entries",
+        type=int,
+        default=1_000_000,
+        help="length of the audit log the verify benchmark checks",
+    )
+    parser.add_argument(
+        "--only", choices=["generator", "linkage", "ingest", "privacy", "audit"], default=None
+    )
     args = parser.parse_args()
     results = []
     if args.only in (None, "generator"):
@@ -45,6 +54,8 @@ def main() -> int:
         results.append(bench_ingest.run(rows=args.ingest_rows))
     if args.only in (None, "privacy"):
         results.append(bench_privacy.run(students=min(args.students, 10_000)))
+    if args.only in (None, "audit"):
+        results.append(bench_audit.run(entries=args.audit_entries))
     failed = False
     for result in results:
         print(json.dumps(result, indent=2, default=str))

@@ -10,7 +10,7 @@ from commonground.core.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Audit rows are append-only: the admin can list and read them, never change them."""
 
-    list_display = ("at", "actor_label", "action", "summary")
+    list_display = ("seq", "at", "actor_label", "action", "summary")
     list_filter = ("action",)
     search_fields = ("summary", "actor_label", "object_id")
 

@@ -129,6 +129,8 @@ LOGGING = {
 COMMONGROUND_HUB_NAME = os.environ.get("COMMONGROUND_HUB_NAME", "Common Ground data hub")
 COMMONGROUND_HOME = HOME
 COMMONGROUND_DATA_DIR = HOME / "data"
+#: Sign a checkpoint of the audit chain every this many entries (0: only on `commonground audit checkpoint`).
+COMMONGROUND_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("COMMONGROUND_AUDIT_CHECKPOINT_EVERY", "1000"))
 
 # Uploads: files over 2.5 MB stream to temporary files, never into memory; one upload (all its files) is capped.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
