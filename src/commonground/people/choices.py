@@ -25,3 +25,8 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.PARENT: "Sees what the hub holds about their child and who has seen it; gives and revokes consent.",
     Role.ELIGIBLE_STUDENT: "A student of 18 or more, who holds the rights a parent holds for a younger child.",
 }
+
+#: Roles whose members can be shown student-level data (through the gate): they sign in with a second factor.
+#: Leaders, funders and researchers without a study agreement see de-identified aggregates; parents and eligible
+#: students see only their own child's record, verified through the portal's invitation code instead.
+STUDENT_LEVEL_ROLES = frozenset({Role.HUB_STEWARD, Role.DATA_LEAD, Role.CASE_MANAGER, Role.RESEARCHER})

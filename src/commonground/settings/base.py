@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -23,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "commonground.core",
     "commonground.people",
     "commonground.ecosystem",
@@ -40,8 +44,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "commonground.people.security.SessionTimeoutMiddleware",
+    "commonground.people.security.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "commonground.people.security.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its response
 ]
 
 ROOT_URLCONF = "commonground.urls"
@@ -142,3 +151,25 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 COMMONGROUND_MAX_UPLOAD_BYTES = int(os.environ.get("COMMONGROUND_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
+
+# Sign-in hardening (see THREAT_MODEL.md). Passwords: argon2id; older hashes are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("COMMONGROUND_SIGNIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("COMMONGROUND_SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "commonground.people.account_views.locked_out"
+AXES_VERBOSE = False
+#: Roles that can see student-level data sign in with a TOTP code too (people/security.py).
+COMMONGROUND_REQUIRE_2FA = os.environ.get("COMMONGROUND_REQUIRE_2FA", "1") == "1"
+OTP_TOTP_ISSUER = COMMONGROUND_HUB_NAME
+COMMONGROUND_SESSION_IDLE_MINUTES = int(os.environ.get("COMMONGROUND_SESSION_IDLE_MINUTES", "30"))
+COMMONGROUND_SESSION_MAX_HOURS = int(os.environ.get("COMMONGROUND_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = COMMONGROUND_SESSION_MAX_HOURS * 3600

@@ -14,3 +14,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: serve from the finders
+# The second factor is off for tests that are about something else; tests/people/test_sign_in_hardening.py turns
+# it on and checks every protected page redirects.
+COMMONGROUND_REQUIRE_2FA = False
