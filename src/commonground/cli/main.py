@@ -11,6 +11,7 @@ import typer
 
 from commonground import __version__
 from commonground.cli import audit as audit_cmd
+from commonground.cli import backup as backup_cmd
 from commonground.cli import check as check_cmd
 from commonground.cli import demo as demo_cmd
 from commonground.cli import encode as encode_cmd
@@ -71,6 +72,8 @@ app.command("pull-edfi")(pull_cmd.pull_edfi)
 app.add_typer(governance_cmd.consent_app, name="consent")
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.command("check")(check_cmd.check)
+app.command("backup")(backup_cmd.backup)
+app.command("restore")(backup_cmd.restore)
 
 
 def run() -> None:
