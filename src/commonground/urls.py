@@ -12,5 +12,7 @@ urlpatterns = [
     path("ingest/", include("commonground.ingest.urls")),
     path("governance/", include("commonground.governance.urls")),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on public pages
+    path("", include("commonground.portal.urls")),
     path("", include("commonground.people.urls_auth")),
 ]

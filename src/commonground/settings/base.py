@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' own static files (no CDN)
     "commonground.api",
     "commonground.governance",
+    "commonground.portal",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,9 @@ LOGGING = {
 
 # The hub's own settings.
 COMMONGROUND_HUB_NAME = os.environ.get("COMMONGROUND_HUB_NAME", "Common Ground data hub")
+#: Shown on the public transparency page: where families and the public write to the hub.
+COMMONGROUND_CONTACT_EMAIL = os.environ.get("COMMONGROUND_CONTACT_EMAIL", "")
+COMMONGROUND_CONTACT_ADDRESS = os.environ.get("COMMONGROUND_CONTACT_ADDRESS", "")
 COMMONGROUND_HOME = HOME
 COMMONGROUND_DATA_DIR = HOME / "data"
 #: Sign a checkpoint of the audit chain every this many entries (0: only on `commonground audit checkpoint`).
