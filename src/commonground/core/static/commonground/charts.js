@@ -30,6 +30,10 @@
       expr: window.vegaInterpreter ? window.vegaInterpreter.expressionInterpreter : undefined
     };
     window.vegaEmbed(element, spec, options).then(function () {
+      // The wrapper carries role="img" and the chart's description; the drawing inside is decoration to
+      // assistive technology (its numbers are in the table beside it), so hide Vega's own SVG roles.
+      var svg = element.querySelector("svg");
+      if (svg) svg.setAttribute("aria-hidden", "true");
       element.setAttribute("data-chart-state", "drawn");
     }).catch(function (err) {
       element.setAttribute("data-chart-state", "failed");
