@@ -91,11 +91,11 @@ def test_data_lead_sees_their_organization_systems_and_flows() -> None:
 @pytest.mark.parametrize(
     ("role", "marker", "phrase"),
     [
-        ("case_manager", "case_manager", "Action lists arrive with later work"),
+        ("case_manager", "case_manager", "they arrive with later work"),
         ("leader", "leader", "Dashboards arrive with later work"),
         ("researcher", "researcher", "extracts arrive with later work"),
-        ("parent", "family", "your child"),
-        ("eligible_student", "family", "about you"),
+        ("parent", "family", 'href="/family/home/"'),
+        ("eligible_student", "family", 'href="/family/home/"'),
     ],
 )
 def test_other_roles_are_told_plainly_what_comes_later(role: str, marker: str, phrase: str) -> None:
