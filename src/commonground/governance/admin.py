@@ -2,7 +2,9 @@
 
 Agreements, their versions and consents are read-only here: changing them must go through the actions, which keep
 versions, check the required elements and record revocations; an admin edit would bypass all three.
-Directory designations and opt-outs may be corrected (each save is audited).
+Directory designations and opt-outs may be corrected (each save is audited).  Disclosure records, holds and the
+population index are read-only too: the gate writes the first, ``do_place_hold``/``do_lift_hold`` the second, and
+``do_refresh_population`` the third.
 """
 
 from typing import Any
@@ -17,6 +19,9 @@ from commonground.governance.models import (
     Consent,
     DirectoryDesignation,
     DirectoryOptOut,
+    DisclosureRecord,
+    Hold,
+    PopulationFact,
     Signatory,
 )
 from commonground.utilities.admin import StewardModelAdmin
@@ -91,3 +96,25 @@ class DirectoryDesignationAdmin(StewardModelAdmin):
 class DirectoryOptOutAdmin(StewardModelAdmin):
     list_display = ("student_name", "district", "source_person_id", "received_on", "withdrawn_on")
     search_fields = ("student_name", "source_person_id", "requested_by")
+
+
+@admin.register(DisclosureRecord)
+class DisclosureRecordAdmin(ReadOnlyAdmin):
+    list_display = ("at", "hub_person_id", "recipient_label", "recipient_organization", "basis", "route")
+    list_filter = ("basis", "route", "required_by_law")
+    search_fields = ("hub_person_id", "recipient_label", "agreement_reference")
+    list_select_related = ("recipient_organization",)
+
+
+@admin.register(Hold)
+class HoldAdmin(ReadOnlyAdmin):
+    list_display = ("scope", "hub_person_id", "organization", "agreement", "placed_at", "lifted_at")
+    list_filter = ("scope",)
+    search_fields = ("hub_person_id", "reason")
+
+
+@admin.register(PopulationFact)
+class PopulationFactAdmin(ReadOnlyAdmin):
+    list_display = ("hub_person_id", "kind", "organization", "value", "begins", "ends")
+    list_filter = ("kind",)
+    search_fields = ("hub_person_id",)

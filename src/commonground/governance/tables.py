@@ -73,3 +73,31 @@ class OptOutTable(Table):
         Column("received", "Received", lambda o: o.received_on, order_by=("received_on",)),
         Column("withdrawn", "Withdrawn", lambda o: o.withdrawn_on or "—", order_by=("withdrawn_on",)),
     )
+
+
+class DisclosureTable(Table):
+    """Disclosure records: when, which student, to whom, on which basis, which elements, by which route."""
+
+    default_sort = "-at"
+    columns = (
+        Column("at", "When", lambda r: timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M"), order_by=("at",)),
+        Column("student", "Student (hub id)", lambda r: r.hub_person_id, order_by=("hub_person_id", "at")),
+        Column(
+            "recipient",
+            "Recipient",
+            lambda r: f"{r.recipient_label} ({r.recipient_organization.name})",
+            order_by=("recipient_organization__name", "recipient_label", "at"),
+        ),
+        Column("basis", "Basis", lambda r: r.get_basis_display(), order_by=("basis", "at")),
+        Column(
+            "agreement",
+            "Agreement",
+            lambda r: r.agreement_reference or "—",
+            order_by=("agreement_reference", "at"),
+        ),
+        Column("elements", "Elements", lambda r: ", ".join(r.elements)),
+        Column("route", "Route", lambda r: f"{r.get_route_display()}: {r.route_path}".rstrip(": ")),
+        Column(
+            "law", "Required by 99.32", lambda r: "yes" if r.required_by_law else "no (exempt, kept anyway)"
+        ),
+    )

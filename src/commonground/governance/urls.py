@@ -1,8 +1,16 @@
-"""Governance routes: agreements, the pathfinder, consents and directory information."""
+"""Governance routes: agreements, the pathfinder, consents, directory information and the record of disclosures."""
 
 from django.urls import path
 
-from commonground.governance.views import agreements, consents, directory, documents, lifecycle, pathfinder
+from commonground.governance.views import (
+    agreements,
+    consents,
+    directory,
+    disclosures,
+    documents,
+    lifecycle,
+    pathfinder,
+)
 
 app_name = "governance"
 urlpatterns = [
@@ -54,4 +62,5 @@ urlpatterns = [
     path("opt-outs/new/", directory.OptOutCreateView.as_view(), name="optout_create"),
     path("opt-outs/<int:pk>/", directory.OptOutDetailView.as_view(), name="optout_detail"),
     path("opt-outs/<int:pk>/withdraw/", directory.OptOutWithdrawView.as_view(), name="optout_withdraw"),
+    path("disclosures/", disclosures.DisclosureListView.as_view(), name="disclosure_list"),
 ]

@@ -19,6 +19,7 @@ from commonground.governance.actions.directory import (
     do_update_designation,
     do_withdraw_opt_out,
 )
+from commonground.governance.actions.holds import do_lift_hold, do_place_hold
 from commonground.governance.actions.lifecycle import (
     activation_problems,
     do_activate_agreement,
@@ -42,6 +43,8 @@ __all__ = [
     "do_draft_agreement_from_pathfinder",
     "do_expire_agreement",
     "do_import_consents",
+    "do_lift_hold",
+    "do_place_hold",
     "do_record_agreement_destruction",
     "do_record_consent",
     "do_record_opt_out",

@@ -1,4 +1,5 @@
-"""Governance models: agreements (with parties, signatories, versions), consents, directory information."""
+"""Governance models: agreements (with parties, signatories, versions), consents, directory information, the record
+of disclosures, holds and the gate's population index."""
 
 from commonground.governance.models.agreements import (
     Agreement,
@@ -9,6 +10,9 @@ from commonground.governance.models.agreements import (
 )
 from commonground.governance.models.consent import Consent
 from commonground.governance.models.directory import DirectoryDesignation, DirectoryOptOut
+from commonground.governance.models.disclosures import DisclosureBasis, DisclosureRecord, DisclosureRoute
+from commonground.governance.models.holds import Hold, HoldScope
+from commonground.governance.models.population import PopulationFact, PopulationFactKind
 
 __all__ = [
     "Agreement",
@@ -18,5 +22,12 @@ __all__ = [
     "Consent",
     "DirectoryDesignation",
     "DirectoryOptOut",
+    "DisclosureBasis",
+    "DisclosureRecord",
+    "DisclosureRoute",
+    "Hold",
+    "HoldScope",
+    "PopulationFact",
+    "PopulationFactKind",
     "Signatory",
 ]

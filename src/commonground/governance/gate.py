@@ -1,0 +1,302 @@
+"""The single disclosure gate: every student-level read for a person passes here (DESIGN.md §5, docs/gate.md).
+
+- :func:`authorize` decides, per student and element, what ``actor`` may see and why (:mod:`.policy`), from facts
+  loaded in a fixed number of queries (:mod:`.facts`).
+- :func:`disclose` writes the record of disclosures (34 CFR 99.32) for a decision: one ``bulk_create`` inside the
+  caller's transaction.
+- :func:`read` is the only way code serving people reads student-level rows of the data plane: it keeps the
+  allowed students' rows and allowed columns, and records the disclosure.
+- :func:`system_read` wraps the hub's own jobs (linkage, indicators, ingest checks, the population index), which
+  read the data plane without disclosing anything to a person; it writes an audit row.
+
+``tests/governance/test_gate_coverage.py`` fails when any other code reads the data plane.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import transaction
+from django.utils import timezone
+
+from commonground.core import audit, chain
+from commonground.governance import elements as catalog
+from commonground.governance import facts, policy
+from commonground.governance.choices import PurposeCategory
+from commonground.governance.models import Agreement, DisclosureRecord, DisclosureRoute, PopulationFact
+from commonground.ingest import dataplane
+from commonground.ingest.connectors.canonical import SCHEMAS
+
+Decision = policy.Decision
+#: What the data plane is being read for right now in this context (None: nothing authorized it).
+_ACCESS: contextvars.ContextVar[str | None] = contextvars.ContextVar("commonground_gate_access", default=None)
+
+
+class GateError(ValueError):
+    """A request the gate cannot even consider: an unknown purpose, element, table or route."""
+
+
+class DisclosureOutsideTransactionError(RuntimeError):
+    """Disclosure records were written outside a transaction, so they could be lost while the data went out."""
+
+
+def current_access() -> str | None:
+    """What authorized the data-plane read under way (``"gate.read:<table>"`` or ``"system:<job>"``), or None."""
+    return _ACCESS.get()
+
+
+def authorize(
+    actor: Any, purpose: str, subjects: Iterable[str], elements: Iterable[str], at: dt.datetime | None = None
+) -> Decision:
+    """Decide what ``actor`` may see of each student (hub person ids) for ``purpose`` at ``at`` (now by default).
+
+    ``purpose`` is a :class:`~commonground.governance.choices.PurposeCategory` value, or
+    :data:`policy.OWN_RECORDS` to read one's own organization's records back.  Raises :class:`GateError` for an
+    unknown purpose or element; never for an unknown student (it is denied like any student outside the population).
+    """
+    if purpose not in PurposeCategory.values and purpose != policy.OWN_RECORDS:
+        raise GateError(
+            f"unknown purpose {purpose!r}: expected one of {', '.join([*PurposeCategory.values, policy.OWN_RECORDS])}"
+        )
+    try:
+        wanted = catalog.check(elements)
+    except catalog.UnknownElementError as exc:
+        raise GateError(str(exc)) from None
+    if at is None:
+        at = timezone.now()
+    if timezone.is_naive(at):
+        raise GateError("the time of a decision must be timezone-aware")
+    students = [str(s) for s in dict.fromkeys(subjects)]
+    loaded = facts.load(actor, students, at)
+    decision = policy.decide(
+        loaded, purpose=purpose, subjects=students, elements=wanted, at=at, day=timezone.localdate(at)
+    )
+    label = actor.get_username() if loaded.actor.user_id is not None else "anonymous"
+    return dataclasses.replace(decision, actor_label=label)
+
+
+def _route(route: str) -> str:
+    if route not in DisclosureRoute.values:
+        raise GateError(f"unknown route {route!r}: expected one of {', '.join(DisclosureRoute.values)}")
+    return route
+
+
+def _records(
+    decision: Decision,
+    chosen: Mapping[str, list[str]],
+    route: str,
+    path: str,
+    redisclosure_of: Mapping[str, int] | None,
+) -> list[DisclosureRecord]:
+    """Write one record per student and basis for ``chosen`` (student → elements), in one bulk insert."""
+    if not transaction.get_connection().in_atomic_block:
+        raise DisclosureOutsideTransactionError(
+            "disclosure records must be written inside the transaction of the request that discloses"
+        )
+    originals = dict(redisclosure_of or {})
+    if originals:
+        found = dict(
+            DisclosureRecord.objects.filter(pk__in=set(originals.values())).values_list("pk", "hub_person_id")
+        )
+        bad = sorted(s for s, pk in originals.items() if found.get(pk) != s)
+        if bad:
+            raise GateError(
+                f"no earlier disclosure of {', '.join(bad)} with the given record ids to redisclose"
+            )
+    agreement_ids = {
+        b.agreement_id
+        for s, elements in chosen.items()
+        for e in elements
+        if (b := decision.subjects[s].allowed[e]).agreement_id is not None
+    }
+    agreements = {
+        pk: (reference, purpose)
+        for pk, reference, purpose in Agreement.objects.filter(pk__in=agreement_ids).values_list(
+            "pk", "reference", "purpose"
+        )
+    }
+    at = timezone.now()
+    label = decision.actor_label or str(decision.actor_id or "")
+    rows: list[DisclosureRecord] = []
+    for subject, elements in chosen.items():
+        by_basis: dict[policy.Basis, list[str]] = defaultdict(list)
+        for element in elements:
+            by_basis[decision.subjects[subject].allowed[element]].append(element)
+        for basis, listed in by_basis.items():
+            reference, interest = agreements.get(basis.agreement_id or 0, ("", ""))
+            rows.append(
+                DisclosureRecord(
+                    hub_person_id=subject,
+                    recipient_organization_id=basis.organization_id,
+                    recipient_user_id=decision.actor_id,
+                    recipient_label=label,
+                    recipient_role=basis.role,
+                    purpose=decision.purpose,
+                    legitimate_interest=interest,
+                    basis=basis.kind,
+                    agreement_id=basis.agreement_id,
+                    agreement_reference=reference,
+                    consent_id=basis.consent_id,
+                    consent_reference=str(basis.consent_id or ""),
+                    elements=listed,
+                    at=at,
+                    route=route,
+                    route_path=path[:300],
+                    redisclosure_of_id=originals.get(subject),
+                    required_by_law=basis.kind not in policy.RECORD_EXEMPT,
+                )
+            )
+    created = DisclosureRecord.objects.bulk_create(rows)
+    _chain(decision, created, route)
+    return created
+
+
+def _chain(decision: Decision, records: list[DisclosureRecord], route: str) -> None:
+    """One audit-chain entry per disclosure, committing to a digest of its records (the chain stays one entry
+    per event while every record is covered: editing any record changes the digest the chain vouches for)."""
+    if not records:
+        return
+    from commonground.people.models import User
+
+    digest = hashlib.sha256(
+        chain.canonical_json(
+            [[r.pk, r.hub_person_id, r.basis, r.agreement_reference, sorted(r.elements)] for r in records]
+        )
+    ).hexdigest()
+    actor = User.objects.filter(pk=decision.actor_id).first() if decision.actor_id else None
+    audit.record(
+        actor=actor,
+        action="governance.disclose",
+        summary=f"Disclosed records of {len({r.hub_person_id for r in records})} students ({route}, {decision.purpose})",
+        details={"records": [records[0].pk, records[-1].pk], "count": len(records), "digest": digest},
+    )
+
+
+def disclose(
+    decision: Decision, route: str, *, path: str = "", redisclosure_of: Mapping[str, int] | None = None
+) -> list[DisclosureRecord]:
+    """Record the disclosure of every allowed element of every allowed student in ``decision``.
+
+    Call inside the transaction that serves the data (raises :class:`DisclosureOutsideTransactionError` otherwise).
+    ``redisclosure_of`` maps a student to the id of the disclosure record being passed on (99.32(b), 99.33(b)).
+    """
+    chosen = {s: list(d.allowed) for s, d in decision.subjects.items() if d.allowed}
+    return _records(decision, chosen, _route(route), path, redisclosure_of)
+
+
+def _organization_map() -> tuple[dict[int, str], dict[int, int | None]]:
+    from commonground.ecosystem.models import Organization
+
+    slugs: dict[int, str] = {}
+    parents: dict[int, int | None] = {}
+    for pk, slug, parent in Organization.objects.values_list("pk", "slug", "parent_id"):
+        slugs[pk], parents[pk] = slug, parent
+    return slugs, parents
+
+
+def read(decision: Decision, table: str, route: str, *, path: str = "") -> pa.Table:
+    """The rows of ``table`` the decision allows: a ``hub_person_id`` column plus the allowed columns.
+
+    A row is kept when at least one of its columns is allowed for its student and for the organization that holds
+    it (the basis's ``sources``); other cells are null.  The disclosure is recorded for the students whose rows
+    are returned, in the same transaction.
+    """
+    if table not in SCHEMAS:
+        raise GateError(f"unknown canonical table {table!r}")
+    route = _route(route)
+    prefix = f"{table}."
+    columns = [e.removeprefix(prefix) for e in catalog.ELEMENTS if e.startswith(prefix)]
+    allowed_cells: dict[str, set[tuple[str, str]]] = defaultdict(set)  # column → {(hub id, org slug)}
+    slugs, parents = _organization_map()
+    wanted = {s for s, d in decision.subjects.items() if any(e.startswith(prefix) for e in d.allowed)}
+    holders: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for hub_id, org_id, value in (
+        PopulationFact.objects.filter(kind="record", hub_person_id__in=facts.among(wanted))
+        .order_by()
+        .values_list("hub_person_id", "organization_id", "value")
+    ):
+        holders[hub_id].append((org_id, value))
+    pairs: list[tuple[str, str, str]] = []
+    for subject in wanted:
+        for org_id, person_id in holders[subject]:
+            pairs.append((slugs.get(org_id, ""), person_id, subject))
+            for element, basis in decision.subjects[subject].allowed.items():
+                if element.startswith(prefix) and (
+                    org_id in basis.sources or parents.get(org_id) in basis.sources
+                ):
+                    allowed_cells[element.removeprefix(prefix)].add((subject, slugs.get(org_id, "")))
+    shown = [c for c in columns if allowed_cells.get(c)]
+    if not shown or not pairs:
+        return pa.table({"hub_person_id": pa.array([], pa.string())})
+    keys = pa.table(
+        {
+            "k_org": pa.array([p[0] for p in pairs], pa.string()),
+            "k_pid": pa.array([p[1] for p in pairs], pa.string()),
+            "hub_person_id": pa.array([p[2] for p in pairs], pa.string()),
+        }
+    )
+    token = _ACCESS.set(f"gate.read:{table}")
+    try:
+        con = dataplane.connect()
+        try:
+            dataplane.current_relation(con, table).create_view("gate_rows")
+            con.register("gate_keys", keys)
+            selected = ", ".join(f't."{c}"' for c in shown)
+            rows: pa.Table = con.sql(
+                f"SELECT k.hub_person_id, t.source_org AS gate_org, {selected} FROM gate_rows t "  # noqa: S608 - names from the schema
+                "JOIN gate_keys k ON t.source_org = k.k_org AND t.source_person_id = k.k_pid"
+            ).to_arrow_table()
+        finally:
+            con.close()
+    finally:
+        _ACCESS.reset(token)
+    cell_keys = pc.binary_join_element_wise(rows["hub_person_id"], rows["gate_org"], "\x1f")
+    keep = pa.array([False] * rows.num_rows, pa.bool_())
+    out: dict[str, Any] = {"hub_person_id": rows["hub_person_id"]}
+    for column in shown:
+        mask = pc.is_in(cell_keys, value_set=pa.array([f"{s}\x1f{o}" for s, o in allowed_cells[column]]))
+        out[column] = pc.if_else(mask, rows[column], pa.scalar(None, rows.schema.field(column).type))
+        keep = pc.or_(keep, mask)
+    result = pa.table(out).filter(keep)
+    seen = set(result["hub_person_id"].to_pylist())
+    shown_to: dict[str, set[str]] = defaultdict(set)  # student → columns shown for at least one record
+    for column in shown:
+        for subject, _org in allowed_cells[column]:
+            shown_to[subject].add(column)
+    chosen = {s: [f"{prefix}{c}" for c in shown if c in shown_to[s]] for s in decision.subjects if s in seen}
+    with transaction.atomic():
+        _records(decision, chosen, route, path or f"read {table}", None)
+    return result
+
+
+@contextlib.contextmanager
+def system_read(job: str, *, actor: Any = None, details: Mapping[str, Any] | None = None) -> Iterator[None]:
+    """Mark the block as the hub's own job reading the data plane (not a disclosure to a person); audited.
+
+    Example:
+        >>> with system_read("linkage run 12"):  # doctest: +SKIP
+        ...     rel = dataplane.current_relation(con, "person")
+    """
+    if not job.strip():
+        raise GateError("name the job that reads the data plane")
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="gate.system_read",
+            summary=f"System job read the data plane: {job}"[:300],
+            details=dict(details or {}),
+        )
+    token = _ACCESS.set(f"system:{job}")
+    try:
+        yield
+    finally:
+        _ACCESS.reset(token)
