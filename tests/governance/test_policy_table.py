@@ -15,6 +15,7 @@ import pytest
 
 from commonground.governance import gate
 from commonground.governance.models import DirectoryDesignation, DirectoryOptOut
+from commonground.portal.models import FamilyLink
 from tests.factories import OrganizationFactory, TrainingCourseFactory
 from tests.governance.gate_world import (
     NOW,
@@ -51,6 +52,8 @@ SCENARIOS = {
     "school official, no consent needed":  ("district-only", "school_official", ATTENDANCE, False),
     "own organization's records":          ("no-consent",  "own_records",     DISCIPLINE, False),
     "de-identified reporting":             ("consented",   "deidentified_reporting", ATTENDANCE, False),
+    "family: their own verified child":    ("consented",   "family_access",   DISCIPLINE, False),
+    "family: another family's child":      ("no-consent",  "family_access",   ATTENDANCE, False),
 }
 
 # What each role gets: "allow:<basis>" or the reason code.
@@ -71,6 +74,8 @@ EXPECTED = {
     "school official, no consent needed":  [NO,              NO,                    "allow:school_official", NO,      NO,         NO,     NO],
     "own organization's records":          [NO,              "allow:own_records",   "allow:own_records",     NO,      NO,         NO,     NO],
     "de-identified reporting":             ["deidentified_only"] * 7,
+    "family: their own verified child":    [NO,              NO,                    NO,                      NO,      NO,         "allow:family_access", "allow:family_access"],
+    "family: another family's child":      [NO,              NO,                    NO,                      NO,      NO,         "not_in_population",   "not_in_population"],
 }
 # fmt: on
 
@@ -116,8 +121,14 @@ def community() -> dict[str, dict[str, object]]:
         received_on=TODAY - dt.timedelta(days=5),
     )  # fmt: skip
     hold_student("held")
+    current = {role: staff(role, partner, [ferpa]) for role in ROLES}
+    for role in ("parent", "eligible_student"):  # verified in the family portal for the "consented" child
+        FamilyLink.objects.create(
+            user=current[role], hub_person_id="consented", relationship="parent" if role == "parent" else "eligible_student",
+            verified_at=NOW, verified_by="invitation code + birth date",
+        )  # fmt: skip
     return {
-        "current": {role: staff(role, partner, [ferpa]) for role in ROLES},
+        "current": current,
         "lapsed": {role: staff(role, partner, [ferpa], lapsed=True) for role in ROLES},
     }
 

@@ -50,7 +50,14 @@ def _actor(actor: Any) -> policy.ActorFacts:
         .order_by()
         .values_list("course_id", "completed_on", "expires_on")
     )
-    return policy.ActorFacts(user_id, memberships, training)
+    from commonground.portal.models import FamilyLink  # the portal's verified links to a child
+
+    family = frozenset(
+        FamilyLink.objects.filter(user_id=user_id, ended_at__isnull=True).values_list(
+            "hub_person_id", flat=True
+        )
+    )
+    return policy.ActorFacts(user_id, memberships, training, family)
 
 
 def _agreements(at: dt.datetime) -> tuple[policy.AgreementFacts, ...]:

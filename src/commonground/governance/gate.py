@@ -60,12 +60,14 @@ def authorize(
     """Decide what ``actor`` may see of each student (hub person ids) for ``purpose`` at ``at`` (now by default).
 
     ``purpose`` is a :class:`~commonground.governance.choices.PurposeCategory` value, or
-    :data:`policy.OWN_RECORDS` to read one's own organization's records back.  Raises :class:`GateError` for an
+    :data:`policy.OWN_RECORDS` to read one's own organization's records back, or :data:`policy.FAMILY_ACCESS` for a
+    verified parent's (or eligible student's) inspection of their own child's records.  Raises :class:`GateError` for an
     unknown purpose or element; never for an unknown student (it is denied like any student outside the population).
     """
-    if purpose not in PurposeCategory.values and purpose != policy.OWN_RECORDS:
+    special = (policy.OWN_RECORDS, policy.FAMILY_ACCESS)
+    if purpose not in PurposeCategory.values and purpose not in special:
         raise GateError(
-            f"unknown purpose {purpose!r}: expected one of {', '.join([*PurposeCategory.values, policy.OWN_RECORDS])}"
+            f"unknown purpose {purpose!r}: expected one of {', '.join([*PurposeCategory.values, *special])}"
         )
     try:
         wanted = catalog.check(elements)

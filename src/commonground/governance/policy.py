@@ -70,11 +70,15 @@ AUDIT_EVALUATION = "audit_evaluation"
 DIRECTORY = "directory"
 DEIDENTIFIED = "deidentified"
 OWN_RECORDS = "own_records"
+#: A parent's (or eligible student's) own inspection of the child's records through the family portal (99.10).
+FAMILY_ACCESS = "family_access"
 
 #: Bases that are themselves the exception to consent (34 CFR 99.31(a)(1), (a)(6), (a)(3) with 99.35).
 EXCEPTIONS = frozenset({SCHOOL_OFFICIAL, STUDIES, AUDIT_EVALUATION})
 #: Disclosures 99.32(d) exempts from the record of disclosures (the hub records them anyway, marked as such).
-RECORD_EXEMPT = frozenset({CONSENT, SCHOOL_OFFICIAL, DIRECTORY, OWN_RECORDS})
+RECORD_EXEMPT = frozenset({CONSENT, SCHOOL_OFFICIAL, DIRECTORY, OWN_RECORDS, FAMILY_ACCESS})
+#: Roles a family member holds (people.choices.Role).
+FAMILY_ROLES = frozenset({"parent", "eligible_student"})
 
 #: The purpose of de-identified reporting: it gets published aggregates only, never student-level elements.
 DEIDENTIFIED_REPORTING = "deidentified_reporting"
@@ -355,6 +359,31 @@ def _decide_own_records(
     return out
 
 
+def _decide_family(
+    index: _Index,
+    subjects: list[str],
+    elements: tuple[str, ...],
+    memberships: list[MembershipFact],
+    family: frozenset[str],
+) -> dict[str, SubjectDecision]:
+    """A verified parent or eligible student sees every record the hub holds of their own child (34 CFR 99.10,
+    99.12: only that child). Any other student is "not in the population", as for everyone else."""
+    member = next(
+        (m for m in sorted(memberships, key=lambda m: m.organization) if m.role in FAMILY_ROLES), None
+    )
+    out: dict[str, SubjectDecision] = {}
+    for subject in subjects:
+        holders = frozenset(index.record_holders.get(subject, ()))
+        if member is None:
+            out[subject] = SubjectDecision(subject, {}, dict.fromkeys(elements, "role_not_permitted"))
+        elif subject not in family or not holders:
+            out[subject] = SubjectDecision(subject, {}, dict.fromkeys(elements, "not_in_population"))
+        else:
+            basis = Basis(FAMILY_ACCESS, None, None, member.organization, member.role, holders)
+            out[subject] = SubjectDecision(subject, dict.fromkeys(elements, basis), {})
+    return out
+
+
 def decide(
     facts: Facts,
     *,
@@ -379,6 +408,8 @@ def decide(
         result = {s: SubjectDecision(s, {}, dict.fromkeys(wanted, code)) for s in ordered}
     elif purpose == OWN_RECORDS:
         result = _decide_own_records(index, ordered, wanted, memberships)
+    elif purpose == FAMILY_ACCESS:
+        result = _decide_family(index, ordered, wanted, memberships, facts.actor.family)
     else:
         result = _decide_grants(index, purpose, ordered, wanted, memberships)
     return Decision(facts.actor.user_id, purpose, at, wanted, result)

@@ -76,6 +76,8 @@ class ActorFacts:
     user_id: int | None
     memberships: tuple[MembershipFact, ...] = ()
     training: tuple[TrainingFact, ...] = ()
+    #: Hub ids of the children this person is verified for in the family portal.
+    family: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from commonground.governance.models import Consent
 from commonground.people.choices import Role
 from commonground.people.models import User
 from commonground.people.permissions import is_steward
-from commonground.portal import actions, identity
+from commonground.portal import actions, identity, record
 from commonground.portal.forms import InvitationForm, RequestForm, VerifyForm
 from commonground.portal.inventory import active_agreements, datasets
 from commonground.portal.models import FamilyLink, FamilyRequest
@@ -135,7 +135,16 @@ class ChildView(LoginRequiredMixin, View):
         today = timezone.localdate()
         requests = [(r, r.days_left(today)) for r in link.requests.order_by("-created_at")]
         consents = Consent.objects.filter(hub_person_id=link.hub_person_id).order_by("-signed_on")
-        return {"link": link, "consents": consents, "requests": requests, "form": form or RequestForm()}
+        return {
+            "link": link,
+            "consents": consents,
+            "requests": requests,
+            "form": form or RequestForm(),
+            "sections": record.child_record(
+                request.user, link.hub_person_id, route="view", path=request.path
+            ),
+            "disclosures": record.disclosures_of(link.hub_person_id, link.user_id),
+        }
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The child page."""
@@ -174,6 +183,27 @@ class ChildView(LoginRequiredMixin, View):
             messages.success(request, _("Your request is recorded. The hub must answer within 45 days."))
             return HttpResponseRedirect(request.path)
         return render(request, self.template_name, self.context(request, link, form), status=400)
+
+
+class ChildDownloadView(ChildView):
+    """Everything on the child's page as a JSON file (the reads recorded as an export)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The download."""
+        link = self.link(request, pk)
+        sections = record.child_record(request.user, link.hub_person_id, route="export", path=request.path)
+        document = record.as_json(
+            sections,
+            record.disclosures_of(link.hub_person_id, link.user_id),
+            list(Consent.objects.filter(hub_person_id=link.hub_person_id).order_by("-signed_on")),
+        )
+        response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="records-{link.hub_person_id}.json"'
+        return response
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Downloads are read-only."""
+        raise Http404
 
 
 class InvitationCreateView(LoginRequiredMixin, View):

@@ -21,6 +21,7 @@ class DisclosureBasis(models.TextChoices):
     AUDIT_EVALUATION = "audit_evaluation", _("Audit or evaluation (34 CFR 99.31(a)(3), 99.35)")
     DIRECTORY = "directory", _("Directory information (34 CFR 99.37)")
     OWN_RECORDS = "own_records", _("The organization's own records (not a disclosure)")
+    FAMILY_ACCESS = "family_access", _("The family's own inspection (34 CFR 99.10)")
 
 
 class DisclosureRoute(models.TextChoices):
