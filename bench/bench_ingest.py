@@ -8,6 +8,9 @@ Run ``python bench/bench_ingest.py --rows 10000000``; ``bench/run.py --only inge
 - Ours: :func:`commonground.ingest.actions.do_ingest` of the same file (hash, parse, convert, validate, stage,
   publish, commit) on a fresh hub home with SQLite.
 - Ed-Fi: ``parse_edfi_xml`` (with validation) of the synthetic district's XML files.
+- OneRoster memory: a generated OneRoster export (``--oneroster-students``, 1,000,000 for the full check; users,
+  demographics, two class enrollments each) ingested through ``do_ingest``, and the same students as one tabular
+  CSV: peak RSS of each, and their ratio (the OneRoster reader streams users and enrollments).
 
 Each measurement runs in its own child process, which reports its own wall time and peak RSS, so the figures
 are per run; baseline and ingest alternate and the best time of each counts. Targets: ours / DuckDB ≤ 2.0 and
@@ -84,6 +87,100 @@ def write_attendance_csv(path: Path, rows: int, seed: int = 7) -> dict[str, Any]
     return {"rows": rows, "students": students, "bytes": path.stat().st_size}
 
 
+ONEROSTER_FILES = {
+    "orgs": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId",
+    "academicSessions": "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear",
+    "courses": "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId",
+    "classes": "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,"
+    "schoolSourcedId,termSourcedIds",
+    "users": "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,"
+    "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password",
+    "demographics": "sourcedId,status,dateLastModified,birthDate,sex",
+    "enrollments": "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,"
+    "beginDate,endDate",
+}
+FIRST = (
+    "Ana",
+    "Ben",
+    "Cleo",
+    "Dev",
+    "Eli",
+    "Fay",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Kai",
+    "Lia",
+    "Mo",
+    "Nia",
+    "Oz",
+)
+LAST = ("Diaz", "Lee", "Nash", "Okafor", "Patel", "Quinn", "Rossi", "Smith", "Tran", "Ueda", "Vega", "Wu")
+
+
+def write_oneroster_export(
+    folder: Path, students: int, seed: int = 7, classes_per_student: int = 2
+) -> dict[str, Any]:
+    """A OneRoster 1.1 bulk export of ``students`` students (and a teacher per 25) in 10 schools, with
+    demographics and ``classes_per_student`` class enrollments each at the student's school (one enrollment spell
+    per student); and the same students as one tabular CSV (``people.csv``, for the tabular path's memory)."""
+    import random
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    schools = [f"sch{i}" for i in range(10)]
+    classes = [(f"cls{i}", schools[i % 10], f"crs{i % 20}") for i in range(200)]
+    out = {name: (folder / f"{name}.csv").open("w", encoding="utf-8") for name in ONEROSTER_FILES}
+    people = (folder.parent / "people.csv").open("w", encoding="utf-8")
+    try:
+        for name, header in ONEROSTER_FILES.items():
+            out[name].write(header + "\n")
+        out["orgs"].write("dist,active,,Bench District,district,,\n")
+        out["orgs"].writelines(f"{s},active,,School {s},school,,dist\n" for s in schools)
+        out["academicSessions"].write("y2025,active,,2024-2025,schoolYear,2024-08-26,2025-06-13,,2025\n")
+        out["academicSessions"].write("t1,active,,Fall,term,2024-08-26,2025-01-17,y2025,2025\n")
+        out["courses"].writelines(f"crs{i},active,,y2025,Course {i},C{i},09,dist\n" for i in range(20))
+        out["classes"].writelines(
+            f"{c},active,,Class {c},09,{k},{c},scheduled,,{s},t1\n" for c, s, k in classes
+        )
+        people.write("Student ID,First,Last,Birth date,Grade,School\n")
+        for i in range(students):
+            uid, first, last = f"u{i:07d}", FIRST[rng.randrange(15)], LAST[rng.randrange(12)]
+            school = schools[i % 10]
+            birth = f"{2008 + rng.randrange(6)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}"
+            out["users"].write(
+                f"{uid},active,,true,{school},student,{first}.{last}{i},{{Local:{i}}},{first},{last},,,"
+                f"{first}.{last}{i}@example.org,,,,09,\n"
+            )
+            out["demographics"].write(f"{uid},active,,{birth},{rng.choice(('female', 'male'))}\n")
+            for k in range(classes_per_student):  # classes of the student's own school (every 10th class)
+                cls, cls_school, _course = classes[(i % 10 + 10 * ((i * 7 + k * 13) % 20)) % 200]
+                out["enrollments"].write(
+                    f"e{i}-{k},active,,{cls},{cls_school},{uid},student,,2024-08-26,2025-01-17\n"
+                )
+            people.write(f"{uid},{first},{last},{birth},09,{school}\n")
+            if i % 25 == 0:
+                out["users"].write(f"t{i:07d},active,,true,{school},teacher,t{i},,Teach,Er{i},,,,,,,,\n")
+    finally:
+        for fh in out.values():
+            fh.close()
+        people.close()
+    (folder / "manifest.csv").write_text(
+        "propertyName,value\nmanifest.version,1\noneroster.version,1.1\n"
+        + "".join(f"file.{name},bulk\n" for name in ONEROSTER_FILES),
+        encoding="utf-8",
+    )
+    return {"students": students, "bytes": sum(f.stat().st_size for f in folder.iterdir())}
+
+
+PEOPLE_MAPPING = """\
+table: person
+id_column: Student ID
+columns: {first_name: First, last_name: Last, birth_date: Birth date, grade_level: Grade, school_id: School}
+"""
+
+
 def _peak_rss() -> int:
     """This process's own peak resident memory in bytes.
 
@@ -135,6 +232,60 @@ def _ingest_child(csv: str, mapping: str, home: str, queue: Any) -> None:
             "peak_rss_bytes": _peak_rss(),
         }
     )
+
+
+def _oneroster_child(folder: str, home: str, fmt: str, mapping: str, queue: Any) -> None:
+    """Ingest a OneRoster export (``fmt`` oneroster) or the same students as one tabular CSV (``tabular``)."""
+    os.environ.pop("DATABASE_URL", None)
+    from commonground.cli.bootstrap import setup_django
+
+    setup_django(Path(home), migrate=True)
+    from commonground.ecosystem.models import Organization
+    from commonground.ingest.actions import do_ingest
+    from commonground.ingest.connectors.mapping import load_mapping
+
+    org = Organization.objects.create(slug="district", name="District", kind="district")
+    t0 = time.perf_counter()
+    sub = do_ingest(
+        acting_user=None,
+        organization=org,
+        fmt=fmt,
+        paths=[Path(folder)],
+        mapping=load_mapping(mapping) if mapping else None,
+    )
+    queue.put(
+        {
+            "seconds": time.perf_counter() - t0,
+            "status": sub.status,
+            "rows": sub.row_counts,
+            "errors": sub.report["summary"]["errors"],
+            "peak_rss_bytes": _peak_rss(),
+        }
+    )
+
+
+def run_oneroster(students: int, seed: int = 7) -> dict[str, Any]:
+    """Peak memory of a OneRoster export of ``students`` students (streamed users and enrollments) against the
+    tabular CSV path ingesting the same students, each in its own child process in this run."""
+    with tempfile.TemporaryDirectory(prefix="cg-bench-oneroster-") as tmp:
+        root = Path(tmp)
+        info = write_oneroster_export(root / "export", students, seed)
+        roster = _in_child(_oneroster_child, str(root / "export"), str(root / "home-or"), "oneroster", "")
+        tabular = _in_child(
+            _oneroster_child, str(root / "people.csv"), str(root / "home-tab"), "tabular", PEOPLE_MAPPING
+        )
+    return {
+        "students": students,
+        "export_bytes": info["bytes"],
+        "oneroster_status": roster["status"],
+        "oneroster_rows": roster["rows"],
+        "oneroster_seconds": round(roster["seconds"], 2),
+        "oneroster_peak_rss_mb": round(roster["peak_rss_bytes"] / 1024**2, 1),
+        "tabular_status": tabular["status"],
+        "tabular_seconds": round(tabular["seconds"], 2),
+        "tabular_peak_rss_mb": round(tabular["peak_rss_bytes"] / 1024**2, 1),
+        "peak_rss_ratio_vs_tabular": round(roster["peak_rss_bytes"] / tabular["peak_rss_bytes"], 2),
+    }
 
 
 def _edfi_child(folder: str, exact: bool, queue: Any) -> None:
@@ -195,7 +346,11 @@ def run_edfi(students: int = 20_000, seed: int = 7) -> dict[str, Any]:
 
 
 def run(
-    rows: int = 10_000_000, edfi_students: int = 20_000, seed: int = 7, repeats: int = 3
+    rows: int = 10_000_000,
+    edfi_students: int = 20_000,
+    seed: int = 7,
+    repeats: int = 3,
+    oneroster_students: int = 50_000,
 ) -> dict[str, Any]:
     """Ingest of a ``rows``-row attendance CSV vs DuckDB, and Ed-Fi XML rows/s; figures, targets, passed.
 
@@ -215,6 +370,7 @@ def run(
             duck.append(_in_child(_duckdb_child, str(csv), str(root / f"duckdb-{attempt}.parquet")))
             ours.append(_in_child(_ingest_child, str(csv), str(mapping), str(root / f"home-{attempt}")))
     edfi = run_edfi(edfi_students, seed) if edfi_students else {}
+    oneroster = run_oneroster(oneroster_students, seed) if oneroster_students else {}
     best_duck = min(d["seconds"] for d in duck)
     best = min(ours, key=lambda o: o["seconds"])
     peak = max(o["peak_rss_bytes"] for o in ours)
@@ -238,6 +394,7 @@ def run(
         "ingest_rows_per_second": round(best["rows"] / best["seconds"]),
         "ratio_vs_duckdb": round(ratio, 3),
         "edfi_xml": edfi,
+        "oneroster": oneroster,
         "targets": {"ratio_vs_duckdb": TARGET_RATIO, "ingest_peak_rss_bytes": TARGET_RSS_BYTES},
         "passed": accepted and ratio <= TARGET_RATIO and peak < TARGET_RSS_BYTES,
     }
@@ -250,8 +407,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edfi-students", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--oneroster-students",
+        type=int,
+        default=50_000,
+        help="OneRoster memory check (1000000 for the full one)",
+    )
     args = parser.parse_args(argv)
-    result = run(args.rows, args.edfi_students, args.seed, args.repeats)
+    result = run(args.rows, args.edfi_students, args.seed, args.repeats, args.oneroster_students)
     print(json.dumps(result, indent=2))
     return 0 if result["passed"] else 1
 

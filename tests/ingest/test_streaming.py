@@ -1,5 +1,5 @@
 """Ingest at scale: a big partner CSV streams through with bounded memory, errors deep in it are located exactly,
-and one bad row anywhere still rejects the whole submission with nothing published."""
+and, with quarantine off, one bad row anywhere still rejects the whole submission with nothing published."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -139,8 +140,9 @@ def test_an_error_deep_in_a_big_file_names_its_line(
 
 
 def test_a_bad_row_in_the_last_block_rejects_everything(
-    big_csv: Path, partner: Organization, tmp_path: Path
+    big_csv: Path, partner: Organization, tmp_path: Path, settings: Any
 ) -> None:
+    settings.COMMONGROUND_QUARANTINE_MAX_ROWS = 0  # no quarantine: one bad row rejects (test_quarantine.py)
     first = ingest(partner, write_attendance(tmp_path / "week1.csv", 1000))
     before = dataplane.current_files("attendance_event")
     path = tmp_path / "daily_attendance.csv"

@@ -80,6 +80,9 @@ def _outcome(sub: Submission) -> dict[str, Any]:
         "dataset": sub.dataset,
         "fingerprint": sub.fingerprint,
         "rows": sub.row_counts,
+        "quarantined": sub.report.get("summary", {}).get("quarantined", {}),
+        "fixes_for": sub.fixes_for_id,
+        "not_kept": sub.report.get("not_kept", {}),
         "summary": sub.report.get("summary", {}),
         "errors": [i for i in issues if i["severity"] == "error"],
         "warnings": [i for i in issues if i["severity"] == "warning"],
@@ -97,6 +100,11 @@ def _print_report(out: dict[str, Any]) -> None:
         return
     summary = out["summary"]
     typer.echo(f"errors: {summary.get('errors', 0)}, warnings: {summary.get('warnings', 0)}")
+    if out["quarantined"]:
+        held = ", ".join(f"{table} {n}" for table, n in sorted(out["quarantined"].items()))
+        typer.echo(f"quarantined (not published; fix and send with --fixes-for {out['submission']}): {held}")
+    for file, columns in sorted(out["not_kept"].items()):
+        typer.echo(f"{file}: {', '.join(columns)} (not kept)")
     for label, issues in (("error", out["errors"]), ("warning", out["warnings"])):
         for issue in issues[:SHOWN_ERRORS]:
             typer.echo(f"  {label}: {issue['message']}")
@@ -106,15 +114,28 @@ def _print_report(out: dict[str, Any]) -> None:
 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (a OneRoster folder or zip).")],
-    org: Annotated[str, typer.Option("--org", help="The submitting organization's slug.")],
-    fmt: Annotated[str, typer.Option("--format", help="oneroster, edfi-xml or tabular.")],
+    org: Annotated[str | None, typer.Option("--org", help="The submitting organization's slug.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="oneroster, edfi-xml or tabular.")] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="YAML mapping file (required for tabular).")
+    ] = None,
+    fixes_for: Annotated[
+        int | None,
+        typer.Option(
+            "--fixes-for",
+            help="Send corrected quarantined rows of this submission (its quarantine CSV download, edited).",
+        ),
     ] = None,
     as_json: JsonOption = False,
     home: HomeOption = None,
 ) -> None:
-    """Validate a partner's export and publish it whole, or reject it with a report (exit 1)."""
+    """Validate a partner's export and publish it (rows with row-level errors quarantined within the ingest
+    policy), or reject it with a report (exit 1)."""
+    if fixes_for is not None:
+        _ingest_fixes(paths, fixes_for, org, as_json, home)
+        return
+    if org is None:
+        fail("--org SLUG is required (the submitting organization)", code=USAGE)
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})", code=USAGE)
     for path in paths:
@@ -146,6 +167,10 @@ def ingest(
             code=USAGE,
         )
     sub = do_ingest(acting_user=None, organization=organization, fmt=fmt, paths=paths, mapping=loaded)
+    _finish(sub, as_json)
+
+
+def _finish(sub: Submission, as_json: bool) -> None:
     out = _outcome(sub)
     if as_json:
         typer.echo(json.dumps(out, indent=2, default=str))
@@ -153,6 +178,36 @@ def ingest(
         _print_report(out)
     if out["status"] == "rejected":
         raise typer.Exit(FAILURE)
+
+
+def _ingest_fixes(
+    paths: list[Path], original_id: int, org: str | None, as_json: bool, home: Path | None
+) -> None:
+    for path in paths:
+        if not path.is_file():
+            fail(f"no such file: {path} (send the corrected quarantine CSV)", code=USAGE)
+    _start(home)
+    from commonground.ingest import dataplane
+    from commonground.ingest.actions import do_ingest
+    from commonground.ingest.fixes import FixesError
+    from commonground.ingest.models import Submission
+
+    original = Submission.objects.select_related("organization").filter(pk=original_id).first()
+    if original is None or (org is not None and original.organization.slug != org):
+        fail(f"no submission {original_id}" + (f" from {org}" if org else ""), code=USAGE)
+    with dataplane.publish_lock():
+        dataplane.recover()
+    try:
+        sub = do_ingest(
+            acting_user=None,
+            organization=original.organization,
+            fmt="tabular",
+            paths=paths,
+            fixes_for=original,
+        )
+    except FixesError as exc:
+        fail(str(exc), code=USAGE)
+    _finish(sub, as_json)
 
 
 def submissions(as_json: JsonOption = False, home: HomeOption = None) -> None:
@@ -170,6 +225,8 @@ def submissions(as_json: JsonOption = False, home: HomeOption = None) -> None:
             "submitted_at": s.submitted_at.isoformat(),
             "rows": s.row_counts,
             "errors": s.report.get("summary", {}).get("errors", 0),
+            "quarantined_rows": s.quarantined_rows,
+            "fixes_for": s.fixes_for_id,
         }
         for s in subs
     ]
@@ -180,6 +237,125 @@ def submissions(as_json: JsonOption = False, home: HomeOption = None) -> None:
         typer.echo("no submissions yet")
     for r in rows:
         counts = ", ".join(f"{t} {n}" for t, n in sorted(r["rows"].items())) or "no rows"
+        if r["quarantined_rows"]:
+            counts += f" ({r['quarantined_rows']} quarantined)"
         typer.echo(
             f"{r['submission']:>5}  {r['submitted_at'][:19]}  {r['organization']:20} {r['status']:9} {counts}"
         )
+
+
+def quarantine(
+    submission: Annotated[int, typer.Argument(help="The submission whose quarantined rows to export.")],
+    table: Annotated[
+        str | None, typer.Option("--table", help="The canonical table (when it has several).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the CSV here instead of printing it.")
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Export a submission's quarantined rows as CSV, to correct them and send them back with --fixes-for."""
+    _start(home)
+    from commonground.ingest.fixes import FixesError, do_download_quarantine, quarantine_files
+    from commonground.ingest.models import Submission
+
+    sub = Submission.objects.select_related("organization").filter(pk=submission).first()
+    if sub is None:
+        fail(f"no submission {submission}", code=USAGE)
+    tables = sorted(quarantine_files(sub))
+    if table is None:
+        if len(tables) != 1:
+            fail(
+                f"submission {submission} has quarantined rows in {', '.join(tables) or 'no table'}; "
+                "choose one with --table",
+                code=USAGE,
+            )
+        table = tables[0]
+    try:
+        lines = do_download_quarantine(acting_user=None, submission=sub, table=table)
+    except FixesError as exc:
+        fail(str(exc), code=USAGE)
+    if out is None:
+        for line in lines:
+            typer.echo(line, nl=False)
+        return
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        fh.writelines(lines)
+    typer.echo(f"wrote the quarantined {table} rows of submission {submission} to {out}")
+
+
+def ingest_policy(
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organization slug; none: the hub-wide policy.")
+    ] = None,
+    system: Annotated[
+        int | None, typer.Option("--system", help="Id of one of the organization's systems.")
+    ] = None,
+    table: Annotated[str, typer.Option("--table", help="A canonical table; none: every table.")] = "",
+    max_rows: Annotated[
+        int | None, typer.Option("--max-rows", help="Quarantine at most this many rows.")
+    ] = None,
+    max_percent: Annotated[
+        float | None,
+        typer.Option("--max-percent", help="... and at most this share of a table's rows (0-100)."),
+    ] = None,
+    as_json: JsonOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Set when row-level errors quarantine rows instead of rejecting (with --max-rows and --max-percent), or
+    list the policies."""
+    _start(home)
+    from django.core.exceptions import ValidationError
+
+    from commonground.ecosystem.models import InformationSystem, Organization
+    from commonground.ingest.models import IngestPolicy
+    from commonground.ingest.policy import default_limits, do_set_ingest_policy
+
+    if (max_rows is None) != (max_percent is None):
+        fail("give both --max-rows and --max-percent (or neither, to list the policies)", code=USAGE)
+    if max_rows is not None and max_percent is not None:
+        organization = Organization.objects.filter(slug=org).first() if org else None
+        if org and organization is None:
+            fail(f"unknown organization {org!r}", code=USAGE)
+        found = InformationSystem.objects.filter(pk=system).first() if system is not None else None
+        if system is not None and found is None:
+            fail(f"unknown system {system}", code=USAGE)
+        try:
+            policy = do_set_ingest_policy(
+                acting_user=None,
+                organization=organization,
+                system=found,
+                table=table,
+                max_rows=max_rows,
+                max_percent=max_percent,
+            )
+        except ValidationError as exc:
+            fail("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()), code=USAGE)
+        typer.echo(f"ingest policy {policy}")
+        return
+    defaults = default_limits()
+    rows = [
+        {
+            "organization": p.organization.slug if p.organization else None,
+            "system": p.system_id,
+            "table": p.table or None,
+            "max_rows": p.max_rows,
+            "max_percent": float(p.max_percent),
+        }
+        for p in IngestPolicy.objects.select_related("organization", "system")
+    ]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "default": {"max_rows": defaults.max_rows, "max_percent": defaults.max_percent},
+                    "policies": rows,
+                },
+                indent=2,
+            )
+        )
+        return
+    typer.echo(f"default (settings): {defaults.describe()}")
+    for r in rows:
+        scope = "/".join(str(x) for x in (r["organization"] or "hub", r["system"], r["table"]) if x)
+        typer.echo(f"{scope}: at most {r['max_rows']} rows and {r['max_percent']:g}%")

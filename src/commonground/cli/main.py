@@ -14,6 +14,7 @@ from commonground.cli import audit as audit_cmd
 from commonground.cli import backup as backup_cmd
 from commonground.cli import check as check_cmd
 from commonground.cli import demo as demo_cmd
+from commonground.cli import disclosures as disclosures_cmd
 from commonground.cli import encode as encode_cmd
 from commonground.cli import governance as governance_cmd
 from commonground.cli import hub as hub_cmd
@@ -64,12 +65,16 @@ app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknow
 app.add_typer(ingest_cmd.org_app, name="org")
 app.command("ingest")(ingest_cmd.ingest)
 app.command("submissions")(ingest_cmd.submissions)
+app.command("quarantine")(ingest_cmd.quarantine)
+app.command("ingest-policy")(ingest_cmd.ingest_policy)
 app.command("link-files")(linkage_cmd.link_files)
 app.command("dedupe")(linkage_cmd.dedupe)
 app.command("encode")(encode_cmd.encode)
 app.command("link-encoded")(encode_cmd.link_encoded)
 app.command("pull-edfi")(pull_cmd.pull_edfi)
 app.add_typer(governance_cmd.consent_app, name="consent")
+app.command("disclosures")(disclosures_cmd.disclosures)
+app.command("refresh-population")(disclosures_cmd.refresh_population)
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.command("check")(check_cmd.check)
 app.command("backup")(backup_cmd.backup)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from commonground.core import audit
 from commonground.ecosystem.models import InformationSystem, Organization
-from commonground.ingest import dataplane
+from commonground.ingest import dataplane, fixes, policy
 from commonground.ingest.choices import Semantics, SubmissionFormat, SubmissionStatus
 from commonground.ingest.connectors.canonical import data_field_names
 from commonground.ingest.connectors.edfi_xml import parse_edfi_xml
 from commonground.ingest.connectors.mapping import Mapping
 from commonground.ingest.connectors.oneroster import parse_oneroster
+from commonground.ingest.connectors.quarantine import Limits, Split, split_quarantine
 from commonground.ingest.connectors.report import ParseResult
 from commonground.ingest.connectors.sink import ParquetSink, TableSink
 from commonground.ingest.connectors.tabular import read_tabular
@@ -97,19 +98,27 @@ def completeness(tables: dict[str, pa.Table]) -> dict[str, dict[str, float]]:
     return out
 
 
-def build_report(result: ParseResult) -> dict[str, Any]:
-    """The stored validation report: summary, issues (capped), notes and per-column completeness."""
+def build_report(result: ParseResult, split: Split | None = None) -> dict[str, Any]:
+    """The stored validation report: summary, issues (capped), notes, completeness, columns not kept.
+
+    With a quarantine ``split``, ``summary.rows`` counts the published rows and ``summary.quarantined`` the
+    rows held back per table.
+    """
+    quarantined = dict(split.quarantined) if split is not None else {}
     return {
         "summary": {
             "errors": result.count("error"),
             "warnings": result.count("warning"),
             "rows_read": dict(result.rows_read),
             "rows": result.rows(),
+            "quarantined": quarantined,
+            "quarantined_rows": sum(quarantined.values()),
         },
         "issues": [i.as_dict() for i in result.issues[:MAX_REPORT_ISSUES]],
         "issues_listed": min(len(result.issues), MAX_REPORT_ISSUES),
         "notes": list(result.notes),
         "completeness": result.completeness(),
+        "not_kept": {file: list(cols) for file, cols in result.not_kept.items()},
     }
 
 
@@ -130,13 +139,20 @@ def do_ingest(
     paths: Sequence[Path],
     mapping: Mapping | None = None,
     system: InformationSystem | None = None,
+    fixes_for: Submission | None = None,
 ) -> Submission:
     """Ingest one submission of files from ``organization``; return its manifest row.
 
     The same files (same format, organization and mapping) a second time return the accepted submission
-    with ``is_duplicate`` set and publish nothing. Any error rejects the whole submission: its report is
-    stored, its data never published. Accepted data becomes visible only when the manifest row and its audit
-    row commit together, after the batch folders were written, fsynced and renamed into place.
+    with ``is_duplicate`` set and publish nothing. Structural errors reject the whole submission: its report
+    is stored, its data never published. Row-level errors quarantine their rows instead while each table's
+    bad rows stay within the organization's :class:`~.models.IngestPolicy` (see :mod:`.connectors.quarantine`);
+    beyond it the submission is rejected. Accepted data becomes visible only when the manifest row and its
+    audit row commit together, after the batch folders were written, fsynced and renamed into place.
+
+    ``fixes_for`` names an accepted submission with quarantined rows; the files are then its corrected
+    quarantined rows (the CSV the report offers, see :mod:`.fixes`), checked against the current data and
+    published as their own batch (a delta for roster tables). ``fmt`` and ``mapping`` are ignored.
 
     Example:
         >>> sub = do_ingest(acting_user=None, organization=org, fmt="oneroster", paths=[Path("export.zip")])
@@ -146,22 +162,30 @@ def do_ingest(
     paths = [Path(p) for p in paths]
     if not paths:
         raise ValueError("a submission needs at least one file")
+    if fixes_for is not None:
+        fixes.check_fixable(fixes_for, organization)
+        fmt, mapping = SubmissionFormat.TABULAR, None
     listed = expand_files(paths)
     # Hash and look for a duplicate before anything is parsed or staged: a duplicate must start no work at all
     # (parsing concurrently with the check let a held writer wait forever for a release that never came).
     files = [(name, path, path.stat().st_size, sha256_file(path)) for name, path in listed]
-    fp = fingerprint([h for *_rest, h in files], fmt, organization.slug, mapping)
+    kind = fmt if fixes_for is None else f"fixes-for-{fixes_for.pk}"
+    fp = fingerprint([h for *_rest, h in files], kind, organization.slug, mapping)
     existing = _find_accepted(organization, fp)
     if existing is not None:
         return existing
     with dataplane.staging_area() as staging:
-        submission = _receive(acting_user, organization, system, fmt, fp, files)
+        submission = _receive(acting_user, organization, system, fmt, fp, files, fixes_for)
         sink = ParquetSink(staging, submission.pk)
         try:
-            result = parse(fmt, paths, organization.slug, mapping, sink=sink)
+            if fixes_for is None:
+                result = parse(fmt, paths, organization.slug, mapping, sink=sink)
+            else:
+                result = fixes.parse_fixes(fixes_for, [p for _n, p in listed], sink=sink)
         finally:
             sink.abort()  # stops the writer unless the parse finished; a no-op once closed
-        return _decide(acting_user, submission, result, files[0][0] if files else "", staging)
+        limits = policy.limits_getter(organization, system)
+        return _decide(acting_user, submission, result, files[0][0] if files else "", staging, limits)
 
 
 @transaction.atomic
@@ -172,11 +196,13 @@ def _receive(
     fmt: str,
     fp: str,
     files: list[tuple[str, Path, int, str]],
+    fixes_for: Submission | None = None,
 ) -> Submission:
     """The manifest row of a new submission, status received, with its files."""
     submission = Submission.objects.create(
         organization=organization,
         system=system,
+        fixes_for=fixes_for,
         format=fmt,
         submitted_by=acting_user if getattr(acting_user, "pk", None) else None,
         submitted_at=timezone.now(),
@@ -190,18 +216,32 @@ def _receive(
 
 
 def _decide(
-    acting_user: Any, submission: Submission, result: ParseResult, first_file: str, staging: Path
+    acting_user: Any,
+    submission: Submission,
+    result: ParseResult,
+    first_file: str,
+    staging: Path,
+    limits: Callable[[str], Limits],
 ) -> Submission:
-    """Record the report and accept (publish the staged batch) or reject (the staging folder is dropped)."""
+    """Record the report and accept (publish the staged batch, bad rows quarantined) or reject."""
+    read = [name for name, rows in result.rows().items() if rows]
+    split = split_quarantine(result, limits, temp_directory=staging) if read else Split()
     tables = [name for name, rows in result.rows().items() if rows]
     submission.row_counts = result.rows()
-    submission.report = build_report(result)
+    submission.report = build_report(result, split if not split.rejected else None)
     submission.dataset = "+".join(sorted(tables)) or "empty"
     submission.semantics = (
         Semantics.REPLACE if any(dataplane.semantics(t) == "replace" for t in tables) else Semantics.APPEND
     )
-    if not result.ok or not tables:
-        if not tables and result.ok:
+    submission.delta_tables = sorted(
+        t
+        for t in tables
+        if dataplane.semantics(t) == "replace" and (t in result.delta_tables or submission.fixes_for_id)
+    )
+    if split.rejected:
+        submission.report["notes"].insert(0, f"rejected, not quarantined: {split.rejected}")
+    if split.rejected or not tables or (not result.ok and not split.quarantined):
+        if not tables and (result.ok or split.quarantined):
             submission.report["summary"]["errors"] = 1
             submission.report["issues"].append(
                 {
@@ -216,6 +256,7 @@ def _decide(
                 }
             )
         return _reject(acting_user, submission)
+    submission.quarantined_rows = split.total
     submission.status = SubmissionStatus.VALIDATED
     submission.save()
     return _publish(acting_user, submission, staging)
@@ -263,5 +304,10 @@ def _commit_accepted(acting_user: Any, submission: Submission) -> None:
         action="ingest.accept_submission",
         obj=submission,
         summary=f"Accepted {submission.format} submission from {submission.organization.slug}",
-        details={"rows": submission.row_counts, "fingerprint": submission.fingerprint},
+        details={
+            "rows": submission.row_counts,
+            "quarantined": submission.report.get("summary", {}).get("quarantined", {}),
+            "fixes_for": submission.fixes_for_id,
+            "fingerprint": submission.fingerprint,
+        },
     )

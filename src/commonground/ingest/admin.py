@@ -1,5 +1,6 @@
 """Admin pages for ingest (hub stewards).  Everything here is read-only: submissions change only through
-``do_ingest``, mappings through the wizard's ``do_save_mapping`` and tokens through their actions."""
+``do_ingest``, mappings through the wizard's ``do_save_mapping``, tokens through their actions and ingest policies
+through ``do_set_ingest_policy`` (``commonground ingest-policy``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from commonground.ingest.models import SavedMapping, Submission, SubmissionFile, SystemToken
+from commonground.ingest.models import IngestPolicy, SavedMapping, Submission, SubmissionFile, SystemToken
 from commonground.utilities.admin import StewardModelAdmin
 
 
@@ -66,6 +67,9 @@ class SubmissionAdmin(ReadOnlyAdmin):
         "decided_at",
         "fingerprint",
         "batch_path",
+        "delta_tables",
+        "quarantined_rows",
+        "fixes_for",
         "rows_table",
         "report_summary",
     )
@@ -119,4 +123,15 @@ class SystemTokenAdmin(ReadOnlyAdmin):
     search_fields = ("name", "prefix", "system__name")
     list_select_related = ("system",)
     fields = ("system", "name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+
+
+@admin.register(IngestPolicy)
+class IngestPolicyAdmin(ReadOnlyAdmin):
+    """How many rows with errors may be quarantined, per scope (set with ``commonground ingest-policy``)."""
+
+    list_display = ("__str__", "organization", "system", "table", "max_rows", "max_percent", "updated_at")
+    list_filter = ("organization",)
+    list_select_related = ("organization", "system")
+    fields = ("organization", "system", "table", "max_rows", "max_percent", "updated_at")
     readonly_fields = fields

@@ -10,6 +10,11 @@ class SubmissionFormat(models.TextChoices):
     ONEROSTER = "oneroster", _("OneRoster 1.1/1.2 CSV")
     EDFI_XML = "edfi-xml", _("Ed-Fi XML interchange")
     TABULAR = "tabular", _("CSV/XLSX with a mapping")
+    EDFI_API = "edfi-api", _("Ed-Fi ODS/API pull")
+
+
+#: Formats a partner can send as files (an API pull is started by the hub, never uploaded).
+FILE_FORMATS = (SubmissionFormat.ONEROSTER, SubmissionFormat.EDFI_XML, SubmissionFormat.TABULAR)
 
 
 class SubmissionStatus(models.TextChoices):

@@ -29,7 +29,7 @@ from django.utils import timezone
 from commonground.ecosystem.models import InformationSystem, Organization
 from commonground.ingest import dataplane
 from commonground.ingest.actions import _publish, _reject, build_report, fingerprint
-from commonground.ingest.choices import Semantics, SubmissionStatus
+from commonground.ingest.choices import Semantics, SubmissionFormat, SubmissionStatus
 from commonground.ingest.connectors.canonical import schema
 from commonground.ingest.connectors.edfi_api import (
     DEFAULT_LIMIT,
@@ -45,8 +45,8 @@ from commonground.ingest.connectors.sink import ParquetSink
 from commonground.ingest.connectors.validate import Tables, check_references, connection, validate_result
 from commonground.ingest.models import Submission, SubmissionFile
 
-#: The submission format of API pulls (stored as is; the choices list gains it with the next ingest migration).
-FORMAT = "edfi-api"
+#: The submission format of API pulls.
+FORMAT = SubmissionFormat.EDFI_API
 
 
 def last_pull(organization: Organization, base_url: str) -> Submission | None:

@@ -8,11 +8,11 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from commonground.ecosystem.models import InformationSystem, Organization
-from commonground.ingest.choices import SubmissionFormat
+from commonground.ingest.choices import FILE_FORMATS, SubmissionFormat, SubmissionStatus
 from commonground.ingest.connectors import canonical
 from commonground.ingest.connectors.mapping import Mapping, MappingError, mapping_from_dict
 from commonground.ingest.mapping_actions import as_mapping, current_mapping_ids
-from commonground.ingest.models import SavedMapping
+from commonground.ingest.models import SavedMapping, Submission
 from commonground.ingest.wizard import date_fields, mapping_data, parse_value_maps
 
 NOT_IN_FILE = "— not in this file —"
@@ -47,7 +47,7 @@ class UploadForm(forms.Form):
         empty_label="— not recorded —",
         help_text="The system the files were exported from (needed for a saved mapping).",
     )
-    format = forms.ChoiceField(choices=SubmissionFormat.choices)
+    format = forms.ChoiceField(choices=[(f.value, f.label) for f in FILE_FORMATS])
     uploads = MultipleFileField(
         label="Files",
         help_text="One or more files, or a single zip. OneRoster: the CSV files or the export zip.",
@@ -60,8 +60,25 @@ class UploadForm(forms.Form):
         help_text="Required for CSV/XLSX files: how their columns map to the hub's fields.",
     )
 
+    fixes_for = forms.ModelChoiceField(
+        queryset=Submission.objects.none(),
+        required=False,
+        label="Corrected rows of",
+        empty_label="— no: a new export —",
+        help_text="To send back corrected quarantined rows: the submission they were held back from, and "
+        "its quarantine download, corrected, as the file. Format and mapping are then not needed.",
+    )
+
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        fixes_field: Any = self.fields["fixes_for"]
+        fixes_field.queryset = Submission.objects.filter(
+            organization__in=organizations, status=SubmissionStatus.ACCEPTED, quarantined_rows__gt=0
+        ).select_related("organization")
+        fixes_field.label_from_instance = lambda s: (
+            f"#{s.pk} from {s.organization.name}, {s.submitted_at:%Y-%m-%d} ({s.quarantined_rows} rows held back)"
+        )
+        self.fields["format"].required = False
         org_field: Any = self.fields["organization"]
         org_field.queryset = organizations.order_by("name")
         system_field: Any = self.fields["system"]
@@ -88,6 +105,14 @@ class UploadForm(forms.Form):
                 self.add_error("mapping", f"this mapping belongs to {saved.system.name}, not {system.name}")
         if org is not None and system is not None and system.organization_id != org.pk:
             self.add_error("system", f"{system.name} is run by {system.organization.name}, not {org.name}")
+        original: Submission | None = data.get("fixes_for")
+        if original is not None:
+            if org is not None and original.organization_id != org.pk:
+                self.add_error("fixes_for", f"submission #{original.pk} is from {original.organization.name}")
+            data["format"] = SubmissionFormat.TABULAR
+            return data
+        if not data.get("format"):
+            self.add_error("format", "choose the format of the files")
         if data.get("format") == SubmissionFormat.TABULAR:
             if saved is None:
                 self.add_error(

@@ -136,8 +136,11 @@ def submit_uploads(
     uploads: Sequence[UploadedFile],
     mapping: Mapping | None = None,
     system: InformationSystem | None = None,
+    fixes_for: Submission | None = None,
 ) -> Submission:
     """Keep the uploaded files in the inbox and ingest them with ``do_ingest``; return the submission.
+
+    ``fixes_for``: the files are corrected quarantined rows of that submission (see :mod:`.fixes`).
 
     Raises :class:`InboxError` (nothing kept) when the files cannot be taken in as sent. A resubmission of
     files already accepted keeps no second copy.
@@ -155,6 +158,7 @@ def submit_uploads(
             paths=paths,
             mapping=mapping,
             system=system,
+            fixes_for=fixes_for,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)

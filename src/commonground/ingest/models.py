@@ -41,6 +41,23 @@ class Submission(models.Model):
     row_counts = models.JSONField(default=dict, blank=True, help_text="Rows per canonical table.")
     report = models.JSONField(default=dict, blank=True, help_text="Summary, issues (capped), completeness.")
     batch_path = models.CharField(max_length=500, blank=True, help_text="Relative to the data folder.")
+    delta_tables = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Canonical tables carried as changes to the earlier roster (OneRoster delta, fixes), "
+        "not as a whole roster; see dataplane.current_relation.",
+    )
+    quarantined_rows = models.PositiveIntegerField(
+        default=0, help_text="Rows held back for row-level errors (accepted submissions only)."
+    )
+    fixes_for = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fixes",
+        help_text="The submission whose quarantined rows this one corrects.",
+    )
 
     #: Set (not stored) on the submission returned for a resubmission of already accepted files.
     is_duplicate = False
@@ -131,3 +148,54 @@ class SystemToken(models.Model):
     def is_active(self) -> bool:
         """True until the token is revoked."""
         return self.revoked_at is None
+
+
+class IngestPolicy(models.Model):
+    """When row-level errors quarantine rows instead of rejecting the whole submission.
+
+    Structural errors (an unreadable file, a missing required column, an ambiguous header, a row that cannot
+    be split into fields) always reject. Row-level errors (a bad date, an unknown reference, a duplicate key)
+    reject only when one canonical table's bad rows exceed ``max_rows`` or ``max_percent`` of its rows;
+    otherwise those rows are quarantined and the rest is published.
+
+    The most specific policy wins: organization + system + table, then without the table, then without the
+    system, then the hub-wide policy (no organization), then the settings
+    ``COMMONGROUND_QUARANTINE_MAX_ROWS`` / ``COMMONGROUND_QUARANTINE_MAX_PERCENT``. ``table`` empty means
+    every table. There is one policy per scope (``do_set_ingest_policy`` updates it in place).
+    """
+
+    organization = models.ForeignKey(
+        "ecosystem.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ingest_policies",
+        help_text="Empty: the hub-wide policy.",
+    )
+    system = models.ForeignKey(
+        "ecosystem.InformationSystem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ingest_policies",
+    )
+    table = models.CharField(max_length=40, blank=True, help_text="A canonical table; empty for every table.")
+    max_rows = models.PositiveIntegerField(
+        help_text="At most this many quarantined rows per table (0: never)."
+    )
+    max_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text="At most this share of a table's rows, in percent."
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "ingest policies"
+        ordering = ["organization__slug", "system__name", "table"]
+
+    def __str__(self) -> str:
+        scope = "/".join(
+            x
+            for x in (getattr(self.organization, "slug", "hub"), getattr(self.system, "name", ""), self.table)
+            if x
+        )
+        return f"{scope}: {self.max_rows} rows, {float(self.max_percent):g}%"

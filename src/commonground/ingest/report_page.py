@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
+from django.urls import reverse
 
 from commonground.ingest import charts
 from commonground.ingest.choices import SubmissionStatus
@@ -28,6 +29,15 @@ def status_words(sub: Submission) -> StatusWords:
     """What the submission's status means, in plain words."""
     summary = sub.report.get("summary", {})
     errors, warnings = int(summary.get("errors", 0)), int(summary.get("warnings", 0))
+    held = int(summary.get("quarantined_rows", 0))
+    if sub.status == SubmissionStatus.ACCEPTED and held:
+        return StatusWords(
+            "Accepted, with rows held back",
+            f"The rows that passed every check are now part of the hub's current data. {held} "
+            f"row{'s' if held != 1 else ''} with errors {'were' if held != 1 else 'was'} quarantined: held back, "
+            "not published. Download them below, correct them and send just those back.",
+            "status-ok",
+        )
     if sub.status == SubmissionStatus.ACCEPTED:
         extra = (
             f" {warnings} warning{'s' if warnings != 1 else ''} below are worth a look; none stopped the data."
@@ -94,6 +104,27 @@ def issues_page(sub: Submission, params: QueryDict) -> tuple[Page[Any], str]:
     return paginator.get_page(params.get("issues_page")), severity
 
 
+@dataclass(frozen=True)
+class QuarantinedTable:
+    """Rows of one table held back, and where to download them."""
+
+    table: str
+    rows: int
+    url: str
+
+
+def quarantined_tables(sub: Submission) -> list[QuarantinedTable]:
+    """The tables with quarantined rows (accepted submissions only; a rejected one published nothing)."""
+    if sub.status != SubmissionStatus.ACCEPTED:
+        return []
+    held = sub.report.get("summary", {}).get("quarantined", {})
+    return [
+        QuarantinedTable(table, int(n), reverse("ingest:quarantine_download", args=[sub.pk, table]))
+        for table, n in sorted(held.items())
+        if n
+    ]
+
+
 def report_context(sub: Submission, params: QueryDict) -> dict[str, Any]:
     """Everything the report template needs."""
     summary = sub.report.get("summary", {})
@@ -113,4 +144,8 @@ def report_context(sub: Submission, params: QueryDict) -> dict[str, Any]:
         "issues_listed": len(sub.report.get("issues", [])),
         "notes": sub.report.get("notes", []),
         "files": sub.files.all(),
+        "quarantined": quarantined_tables(sub),
+        "not_kept": sorted(sub.report.get("not_kept", {}).items()),
+        "fixes": list(sub.fixes.order_by("submitted_at", "id")),
+        "fix_url": f"{reverse('ingest:upload')}?fixes_for={sub.pk}&organization={sub.organization.slug}",
     }

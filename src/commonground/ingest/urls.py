@@ -8,6 +8,11 @@ app_name = "ingest"
 urlpatterns = [
     path("", views.SubmissionListView.as_view(), name="submission_list"),
     path("submissions/<int:pk>/", views.SubmissionDetailView.as_view(), name="submission_detail"),
+    path(
+        "submissions/<int:pk>/quarantine/<slug:table>.csv",
+        views.QuarantineDownloadView.as_view(),
+        name="quarantine_download",
+    ),
     path("upload/", views.UploadView.as_view(), name="upload"),
     path("mappings/wizard/", views.WizardStartView.as_view(), name="mapping_wizard"),
     path("mappings/wizard/<str:token>/", views.WizardMapView.as_view(), name="mapping_wizard_map"),

@@ -155,6 +155,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 COMMONGROUND_MAX_UPLOAD_BYTES = int(os.environ.get("COMMONGROUND_MAX_UPLOAD_MB", "2048")) * 1024 * 1024
+# Ingest: rows with row-level errors are quarantined (the rest published) while a table's bad rows stay within
+# both limits; more reject the submission. Per organization/system/table: ingest.IngestPolicy.
+COMMONGROUND_QUARANTINE_MAX_ROWS = int(os.environ.get("COMMONGROUND_QUARANTINE_MAX_ROWS", "100"))
+COMMONGROUND_QUARANTINE_MAX_PERCENT = float(os.environ.get("COMMONGROUND_QUARANTINE_MAX_PERCENT", "1"))
 
 # Sign-in hardening (see THREAT_MODEL.md). Passwords: argon2id; older hashes are upgraded at the next sign-in.
 PASSWORD_HASHERS = [

@@ -198,6 +198,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "calendar_date": ("source_org", "school_id", "calendar_code", "date"),
 }
 
+#: The identity by which a later batch's row supersedes an earlier batch's rows in the current view
+#: (``dataplane.current_relation``): the natural key without ``source_line`` (a position in one file names
+#: nothing across files). Enrollment is matched per student, school and school year, because OneRoster's
+#: roll-up and its tombstones know the spell only by those (a tombstone has no entry date).
+CURRENT_KEYS: dict[str, tuple[str, ...]] = {
+    **{name: tuple(k for k in key if k != "source_line") for name, key in KEYS.items()},
+    "enrollment": ("source_org", "source_person_id", "school_id", "school_year"),
+}
+
 #: Fields that must be present on every non-tombstone row.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "person": ("source_person_id",),

@@ -6,6 +6,8 @@
   ``demographics.csv`` (birth date, sex). Teachers and other roles are counted, not kept.
 - ``enrollments.csv`` (student × class) is rolled up to ``enrollment`` (student × school × school year), with the
   school year taken from the class's terms (``academicSessions.csv``), then the course, then the dates.
+- ``users.csv`` and ``enrollments.csv`` are streamed row by row (:mod:`.oneroster_stream`); the other files are
+  small and read whole.
 
 Example:
     >>> result = parse_oneroster(Path("tests/fixtures/oneroster-1.1-grand-bend"), source_org="district")
@@ -20,12 +22,15 @@ from pathlib import Path
 from .oneroster_build import build
 from .oneroster_context import Ctx
 from .oneroster_files import SPECS, FileRows, Row, dedupe, read_file
+from .oneroster_stream import STREAMED, StatusCheck
 from .report import ParseResult
 from .sources import Source, SourceError, ZipLimits, open_source
 from .textio import csv_records
 from .validate import validate_result
 
 MODES = ("bulk", "delta", "absent")
+#: The canonical tables a OneRoster file's rows become: a ``delta`` file makes them deltas of the roster.
+DELTA_TABLES = {"orgs": ("organization", "school"), "users": ("person",), "enrollments": ("enrollment",)}
 
 
 def parse_oneroster(
@@ -48,14 +53,17 @@ def parse_oneroster(
         result.error(exc.code, exc.member or label, None, None, exc.member, exc.message)
         return result.finish()
     try:
-        ctx = Ctx(source_org, result)
+        ctx = Ctx(source_org, result, source)
         _read_all(source, ctx)
+        build(ctx)  # users.csv and enrollments.csv stream from the open source as they are built
     except SourceError as exc:
         result.error(exc.code, exc.member or source.label, None, None, exc.member, exc.message)
         return result.finish()
     finally:
         source.close()
-    build(ctx)
+    result.delta_tables |= {
+        table for spec, mode in ctx.modes.items() if mode == "delta" for table in DELTA_TABLES.get(spec, ())
+    }
     if validate:
         validate_result(result, references=False)
     return result.finish()
@@ -134,7 +142,7 @@ def _read_manifest(source: Source, ctx: Ctx) -> None:
 def _read_all(source: Source, ctx: Ctx) -> None:
     _read_manifest(source, ctx)
     for spec_name, mode in ctx.modes.items():
-        if mode == "absent":
+        if mode == "absent" or spec_name in STREAMED:
             continue
         name = source.find(f"{spec_name}.csv")
         assert name is not None  # noqa: S101 - _read_manifest dropped modes whose file is missing
@@ -147,49 +155,7 @@ def _read_all(source: Source, ctx: Ctx) -> None:
 
 
 def _check_status(rows: FileRows, mode: str, result: ParseResult) -> list[Row]:
-    empty: list[int] = []
-    for row in rows.rows:
-        status = row.get("status").lower()
-        if status == "":
-            if mode == "delta":
-                result.error(
-                    "missing-status",
-                    rows.file,
-                    row.line,
-                    rows.col("status"),
-                    None,
-                    "active or tobedeleted (required in a delta file)",
-                )
-            else:
-                empty.append(row.line)
-        elif status not in ("active", "tobedeleted"):
-            result.error(
-                "bad-value",
-                rows.file,
-                row.line,
-                rows.col("status"),
-                row.get("status"),
-                "active or tobedeleted",
-            )
-        elif status == "tobedeleted" and mode == "bulk":
-            result.warning(
-                "tombstone-in-bulk",
-                rows.file,
-                row.line,
-                rows.col("status"),
-                row.get("status"),
-                "only active rows in a bulk file; the row is dropped",
-            )
-        row.values["status"] = status
-    if empty:
-        result.warning(
-            "empty-status",
-            rows.file,
-            empty[0],
-            rows.col("status"),
-            "",
-            f"active or tobedeleted; {len(empty)} row(s) have an empty status, read as active",
-        )
-    kept = [r for r in rows.rows if not (mode == "bulk" and r.get("status") == "tobedeleted")]
-    rows.rows = kept
+    check = StatusCheck(rows, mode, result)
+    rows.rows = [r for r in rows.rows if check.keep(r)]
+    check.finish()
     return dedupe(rows, result)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from .oneroster_files import FileRows, Row
 from .report import ParseResult
+from .sources import Source
 from .values import parse_timestamp
 
 T = TypeVar("T")
@@ -22,6 +23,8 @@ class Ctx:
 
     source_org: str
     result: ParseResult
+    #: The open export, for the files read row by row (``oneroster_stream``).
+    source: Source | None = None
     modes: dict[str, str] = field(default_factory=dict)
     files: dict[str, FileRows] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=dict)

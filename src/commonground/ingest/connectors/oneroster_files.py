@@ -8,6 +8,7 @@ field, a row with too few fields, a missing required column, a duplicate sourced
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -24,6 +25,7 @@ class FileSpec:
     name: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
+    #: Columns whose values reach no canonical table (listed in the report as read but not kept).
     not_kept: tuple[str, ...] = ()
 
 
@@ -52,6 +54,7 @@ SPECS: dict[str, FileSpec] = {
             "academicSessions",
             (*_COMMON, "title", "type", "startDate", "endDate", "parentSourcedId", "schoolYear"),
             ("sourcedId", "type", "startDate", "endDate", "schoolYear"),
+            ("title",),
         ),
         FileSpec(
             "courses",
@@ -67,6 +70,15 @@ SPECS: dict[str, FileSpec] = {
                 "resourceSourcedIds",
             ),
             ("sourcedId",),
+            (
+                "title",
+                "courseCode",
+                "grades",
+                "orgSourcedId",
+                "subjects",
+                "subjectCodes",
+                "resourceSourcedIds",
+            ),
         ),
         FileSpec(
             "classes",
@@ -86,6 +98,17 @@ SPECS: dict[str, FileSpec] = {
                 "resources",
             ),
             ("sourcedId", "courseSourcedId", "schoolSourcedId", "termSourcedIds"),
+            (
+                "title",
+                "grades",
+                "classCode",
+                "classType",
+                "location",
+                "subjects",
+                "subjectCodes",
+                "periods",
+                "resources",
+            ),
         ),
         FileSpec(
             "users",
@@ -115,7 +138,18 @@ SPECS: dict[str, FileSpec] = {
                 "pronouns",
             ),
             ("sourcedId", "givenName", "familyName"),
-            ("password", "sms", "agentSourcedIds", "pronouns", "resourceSourcedIds"),
+            (
+                "enabledUser",
+                "username",
+                "identifier",
+                "sms",
+                "agentSourcedIds",
+                "password",
+                "userMasterIdentifier",
+                "resourceSourcedIds",
+                "preferredMiddleName",
+                "pronouns",
+            ),
         ),
         FileSpec(
             "roles",
@@ -130,6 +164,7 @@ SPECS: dict[str, FileSpec] = {
                 "userProfileSourcedId",
             ),
             ("userSourcedId", "role", "orgSourcedId"),
+            ("beginDate", "endDate", "userProfileSourcedId"),
         ),
         FileSpec(
             "demographics",
@@ -177,6 +212,7 @@ SPECS: dict[str, FileSpec] = {
                 "endDate",
             ),
             ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+            ("primary",),
         ),
     )
 }
@@ -270,9 +306,11 @@ def match_header(fields: list[str], spec: FileSpec, file: str, result: ParseResu
     return mapping if ok else None
 
 
-def read_file(raw: BinaryIO, spec: FileSpec, file: str, result: ParseResult) -> FileRows | None:
-    """Read one OneRoster file into rows; None when the file cannot be used at all."""
-    out = FileRows(file)
+def open_rows(
+    raw: BinaryIO, spec: FileSpec, file: str, result: ParseResult
+) -> tuple[FileRows, Iterator[Row]] | None:
+    """The file's header (as a :class:`FileRows` without rows) and an iterator over its rows, read as they are
+    needed; None when the file cannot be used at all. ``rows_read`` is set when the iterator is exhausted."""
     records = csv_records(raw, file, result, delimiter=",")
     first = next(records, None)
     if first is None:
@@ -281,8 +319,20 @@ def read_file(raw: BinaryIO, spec: FileSpec, file: str, result: ParseResult) -> 
     if mapping is None:
         return None
     header = first[1]
-    out.header = {c: header[i].strip() for i, c in mapping.items()}
+    out = FileRows(file, header={c: header[i].strip() for i, c in mapping.items()})
+    report_not_kept(header, mapping, spec, file, result)
+    return out, _rows(records, header, mapping, file, result)
+
+
+def _rows(
+    records: Iterator[tuple[int, list[str]]],
+    header: list[str],
+    mapping: dict[int, str],
+    file: str,
+    result: ParseResult,
+) -> Iterator[Row]:
     width = len(header)
+    count = 0
     for line, fields in records:
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             result.warning("blank-line", file, line, None, None, "no blank lines between rows (skipped)")
@@ -319,12 +369,31 @@ def read_file(raw: BinaryIO, spec: FileSpec, file: str, result: ParseResult) -> 
                 f"{width} fields as in the header; the row has {len(fields)}",
             )
             continue
-        out.rows.append(Row(line, {c: fields[i].strip() for i, c in mapping.items()}))
-    result.rows_read[file] = len(out.rows)
-    kept = [c for c in spec.not_kept if c in out.header]
-    if kept:
-        result.notes.append(f"{file}: not kept (data minimization): {', '.join(kept)}")
+        count += 1
+        yield Row(line, {c: fields[i].strip() for i, c in mapping.items()})
+    result.rows_read[file] = count
+
+
+def read_file(raw: BinaryIO, spec: FileSpec, file: str, result: ParseResult) -> FileRows | None:
+    """Read one OneRoster file into rows; None when the file cannot be used at all."""
+    opened = open_rows(raw, spec, file, result)
+    if opened is None:
+        return None
+    out, rows = opened
+    out.rows = list(rows)
     return out
+
+
+def report_not_kept(
+    header: list[str], mapping: dict[int, str], spec: FileSpec, file: str, result: ParseResult
+) -> None:
+    """List the file's columns whose values the hub does not keep: unknown ones and the spec's ``not_kept``."""
+    dropped = [
+        text.lstrip("\ufeff").strip()
+        for i, text in enumerate(header)
+        if (i not in mapping and text.strip()) or mapping.get(i) in spec.not_kept
+    ]
+    result.not_kept_columns(file, dropped)
 
 
 def dedupe(rows: FileRows, result: ParseResult) -> list[Row]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,8 @@ Severity = Literal["error", "warning"]
 
 #: After this many issues with the same (file, code), further ones are counted, not listed.
 MAX_ISSUES_PER_KIND = 50
+#: At most this many rows with errors are remembered for quarantine; beyond it the submission is rejected.
+MAX_ROW_ERRORS = 100_000
 MAX_VALUE_CHARS = 100
 
 
@@ -78,7 +81,20 @@ class ParseResult:
     #: How the source named each canonical field, per table (for validation messages); defaults to the field.
     source_columns: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Where each person's birth date came from when not from the person row itself: id → (file, line, column).
-    birth_sources: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    birth_sources: Mapping[str, tuple[str, int, str]] = field(default_factory=dict)
+    #: Errors by the row they are on, (file, line) → messages, for quarantine (uncapped up to MAX_ROW_ERRORS).
+    row_errors: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    #: Errors that name no line (a whole file or the submission): they always reject.
+    errors_without_line: int = 0
+    #: Why the row errors are not a complete list (too many, or a check stopped listing); empty when complete.
+    row_errors_incomplete: str = ""
+    #: A location an error names → the location of the canonical row built from it (a demographics line →
+    #: its student's users line), for quarantine.
+    row_aliases: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    #: Source columns read but not kept (nothing in the canonical model needs them), per file.
+    not_kept: dict[str, list[str]] = field(default_factory=dict)
+    #: Canonical tables whose rows are changes to the earlier roster (a OneRoster ``delta`` file).
+    delta_tables: set[str] = field(default_factory=set)
     #: Where batches go; None keeps them in memory (``tables``).
     sink: TableSink | None = None
     #: Rows and null counts per table, kept as batches are emitted (in the order tables first appeared).
@@ -172,8 +188,31 @@ class ParseResult:
         """Record an issue (repeats of the same kind in the same file beyond a cap are only counted)."""
         kind = (severity, file, code)
         self._kind_counts[kind] += 1
+        issue = Issue(severity, code, file, line, column, truncate(value), expected)
         if self._kind_counts[kind] <= MAX_ISSUES_PER_KIND:
-            self.issues.append(Issue(severity, code, file, line, column, truncate(value), expected))
+            self.issues.append(issue)
+        if severity == "error":
+            if line is None:
+                self.errors_without_line += 1
+            else:
+                self.flag_row(file, line, issue.message)
+
+    def flag_row(self, file: str, line: int, message: str) -> None:
+        """Remember that the row at ``file``/``line`` has an error (for quarantine), without listing an issue."""
+        messages = self.row_errors.get((file, line))
+        if messages is not None:
+            messages.append(message)
+        elif len(self.row_errors) < MAX_ROW_ERRORS:
+            self.row_errors[(file, line)] = [message]
+        else:
+            self.row_errors_incomplete = f"more than {MAX_ROW_ERRORS} rows have errors"
+
+    def not_kept_columns(self, file: str, columns: list[str]) -> None:
+        """Record the columns of ``file`` that were read but not kept, with a note (data minimization)."""
+        columns = [c for c in columns if c]
+        if columns:
+            self.not_kept[file] = columns
+            self.notes.append(f"{file}: {', '.join(columns)} (not kept: nothing in the hub needs them)")
 
     def error(
         self, code: str, file: str, line: int | None, column: str | None, value: object, expected: str
@@ -239,6 +278,12 @@ class ParseResult:
             self.tables[name] = pa.concat_tables([self.tables[name], table]) if name in self.tables else table
             self.declare(name).add(table)
         self.issues.extend(other.issues)
+        self.row_errors.update(other.row_errors)
+        self.errors_without_line += other.errors_without_line
+        self.row_errors_incomplete = self.row_errors_incomplete or other.row_errors_incomplete
+        self.row_aliases.update(other.row_aliases)
+        self.not_kept.update(other.not_kept)
+        self.delta_tables |= other.delta_tables
         self.rows_read.update(other.rows_read)
         self.notes.extend(other.notes)
         for table, cols in other.source_columns.items():

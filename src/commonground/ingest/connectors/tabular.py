@@ -118,8 +118,7 @@ def _resolve_header(
             ok = False
     used = set(positions.values())
     dropped = [h for i, h in enumerate(header) if i not in used and h.strip()]
-    if dropped:
-        result.notes.append(f"{file}: columns not kept (data minimization): {', '.join(dropped)}")
+    result.not_kept_columns(file, dropped)
     return positions if ok else None
 
 

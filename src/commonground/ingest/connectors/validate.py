@@ -78,9 +78,18 @@ def check_unique(result: ParseResult, t: Tables, name: str) -> None:
     # A column with one value never tells rows apart: leave it out of the hash.
     varying = [k for k in keys if not t.constant(name, k)] or keys
     live = LIVE if tombstones else None
-    for group in duplicate_groups(t.con, t.view(name), keys, live, MAX_REPORTED, hashed=varying):
+    groups = duplicate_groups(t.con, t.view(name), keys, live, MAX_REPORTED, hashed=varying)
+    if len(groups) >= MAX_REPORTED:
+        result.row_errors_incomplete = f"{MAX_REPORTED} or more keys are repeated in {name}"
+    for group in groups:
         lines, files = group["lines"], group["files"]
         key_text = ", ".join(f"{k}={group[k]}" for k in keys if k != "source_org")
+        if lines[0] is not None:  # which of the rows is right is unknown: the first is held back too
+            result.flag_row(
+                str(files[0] or "input"),
+                lines[0],
+                f"{key_text}: the same key is on later rows [duplicate-key]",
+            )
         for line, file in zip(lines[1:], files[1:], strict=True):
             result.error(
                 "duplicate-key",

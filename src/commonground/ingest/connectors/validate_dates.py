@@ -47,7 +47,7 @@ def _check_school_years(result: ParseResult, t: Tables, name: str) -> None:
         "WHERE school_year BETWEEN 2 AND 9999 AND (date < make_date(school_year - 1, 7, 1) "
         f"OR date > make_date(school_year, 8, 31)) ORDER BY _row LIMIT {MAX_REPORTED}"
     )
-    for row in t.query(sql):
+    for row in t.query(sql, errors=False):  # warnings: they never hold a row back
         file, line = where(row)
         lo, hi = school_year_bounds(int(row["school_year"]))
         result.warning(
@@ -105,6 +105,10 @@ def _check_birth_dates(result: ParseResult, t: Tables, reference_year: int | Non
         located = (file, line, label)
         if row["source_person_id"] in result.birth_sources:
             located = result.birth_sources[row["source_person_id"]]
+            if (
+                line is not None
+            ):  # the error names the demographics line; the row to hold back is the person's
+                result.row_aliases[(located[0], located[1])] = (file, line)
         if birth > start + dt.timedelta(days=365):
             result.error("implausible-date", *located, str(birth), "a birth date in the past")
         elif not MIN_AGE <= age <= MAX_AGE:

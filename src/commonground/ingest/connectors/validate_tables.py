@@ -67,11 +67,20 @@ class Tables:
         stats = self.result.stats.get(name)
         return stats is not None and stats.constant(column)
 
-    def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        """Run a query; rows as dicts."""
+    def query(
+        self, sql: str, params: list[Any] | None = None, *, errors: bool = True
+    ) -> list[dict[str, Any]]:
+        """Run a query; rows as dicts.
+
+        A query of an error check (``errors``) that stops at :data:`MAX_REPORTED` rows leaves the result's row
+        errors incomplete, so they are not quarantined piecemeal.
+        """
         cur = self.con.execute(sql, params or [])
         names = [d[0] for d in cur.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        if errors and len(rows) >= MAX_REPORTED and f"LIMIT {MAX_REPORTED}" in sql:
+            self.result.row_errors_incomplete = f"a check found {MAX_REPORTED} or more rows with errors"
+        return rows
 
 
 def where(row: dict[str, Any]) -> tuple[str, int | None]:

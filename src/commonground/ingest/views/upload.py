@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from commonground.ingest.choices import SubmissionFormat
+from commonground.ingest.choices import FILE_FORMATS
+from commonground.ingest.fixes import FixesError
 from commonground.ingest.forms import UploadForm
 from commonground.ingest.inbox import InboxError, submit_uploads
 from commonground.ingest.permissions import may_submit_for
@@ -31,10 +32,10 @@ class UploadView(DataSubmitterRequiredMixin, TemplateView):
             initial["organization"] = organizations.filter(slug=params["organization"]).first()
         elif organizations.count() == 1:
             initial["organization"] = organizations.first()
-        for key in ("system", "mapping"):
+        for key in ("system", "mapping", "fixes_for"):
             if params.get(key, "").isdigit():
                 initial[key] = int(params[key])
-        if params.get("format") in SubmissionFormat.values:
+        if params.get("format") in FILE_FORMATS:
             initial["format"] = params["format"]
         return UploadForm(data, files, organizations=organizations, initial=initial)
 
@@ -69,8 +70,9 @@ class UploadView(DataSubmitterRequiredMixin, TemplateView):
                     uploads=data["uploads"],
                     mapping=form.parsed_mapping,
                     system=data["system"],
+                    fixes_for=data.get("fixes_for"),
                 )
-            except InboxError as exc:
+            except (InboxError, FixesError) as exc:
                 form.add_error("uploads", str(exc))
             else:
                 if submission.is_duplicate:
