@@ -417,6 +417,7 @@ CATALOGUE: list[BadInput] = [
     # partner CSV / XLSX
     BadInput("two-gib-line", "tabular", _two_gib_line, "line-too-long", "roster.csv", 3, None, slow=True),
     BadInput("cp1252-names", "tabular", _csv((HEADER + "1,José,Muñoz,03/04/2012\n2,Zoë,Brontë,2011-12-01\n").encode("cp1252")), "legacy-encoding", "roster.csv", None, None, outcome="accepted"),
+    BadInput("tabular-truncated-row", "tabular", _csv(HEADER + "1,Ana,Diaz,2012-01-02\n2,Bo"), "too-few-fields", "roster.csv", 3, "Last Name"),
     BadInput("tabular-impossible-date", "tabular", _csv(HEADER + "1,Ana,Diaz,2023-02-30\n"), "bad-date", "roster.csv", 2, "DOB", value="2023-02-30"),
     BadInput("tabular-missing-column", "tabular", _csv("Student ID,First Name,Last,first name\n1,Ana,Diaz,Ana\n"), "missing-column", "roster.csv", 1, "Last Name"),
     BadInput("tabular-ambiguous-header", "tabular", _csv("Student ID,first  name,Last Name,DOB,FIRST_NAME\n1,Ana,Diaz,,Ana\n"), "ambiguous-header", "roster.csv", 1, "FIRST_NAME"),

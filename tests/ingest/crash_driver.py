@@ -123,11 +123,13 @@ def verify() -> None:
     from django.db.models import Count
 
     from commonground.ingest import dataplane
+    from commonground.ingest.actions import close_interrupted
     from commonground.ingest.connectors.canonical import SCHEMAS
     from commonground.ingest.models import Submission
 
     with dataplane.publish_lock():
         removed = dataplane.recover()
+        close_interrupted()
     con = dataplane.connect()
     current: dict[str, dict[str, Any]] = {}
     for table in sorted(SCHEMAS):

@@ -370,6 +370,9 @@ def test_sigkill_at_random_points_loses_nothing_and_leaves_nothing(hub: Hub) -> 
     after = verify(hub)
     assert_consistent(after, seed, run.ever_accepted | {out["submission"]}, [*run.completed, 999])
     assert {e["id"] for e in after["accepted"]} == {e["id"] for e in state["accepted"]} | {out["submission"]}
+    # every killed ingest's manifest row is closed as "interrupted", none stays received or validated forever
+    assert not {"received", "validated"} & set(after["statuses"]), (seed, after["statuses"])
+    assert after["statuses"].get("rejected", 0) >= 1
 
 
 def verify(hub: Hub) -> dict[str, Any]:

@@ -235,3 +235,31 @@ date_formats: {date: ["%m/%d/%Y"]}
     a = ingest(district, "tabular", week1, mapping=ATTENDANCE_MAPPING)
     b = ingest(district, "tabular", week1, mapping=other)
     assert a.pk != b.pk and a.fingerprint != b.fingerprint
+
+
+def test_an_ingest_that_died_is_closed_as_interrupted_by_the_next_one() -> None:
+    """A manifest row left "received" by a killed process is rejected as interrupted; a running one is left alone."""
+    from django.utils import timezone
+
+    from commonground.ingest.actions import close_interrupted
+
+    org = OrganizationFactory(slug="riverbend", kind="district")
+    dead = Submission.objects.create(
+        organization=org,
+        format="oneroster",
+        submitted_at=timezone.now(),
+        fingerprint="x" * 64,
+        staging="gone",
+    )
+    with dataplane.staging_area() as live_folder:
+        live = Submission.objects.create(
+            organization=org, format="oneroster", submitted_at=timezone.now(), fingerprint="y" * 64,
+            staging=live_folder.name,
+        )  # fmt: skip
+        with dataplane.publish_lock():
+            dataplane.recover()
+            assert close_interrupted() == [dead.pk]
+    dead.refresh_from_db()
+    live.refresh_from_db()
+    assert dead.status == "rejected" and dead.report["issues"][0]["code"] == "interrupted"
+    assert live.status == "received"

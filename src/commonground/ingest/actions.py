@@ -175,7 +175,7 @@ def do_ingest(
     if existing is not None:
         return existing
     with dataplane.staging_area() as staging:
-        submission = _receive(acting_user, organization, system, fmt, fp, files, fixes_for)
+        submission = _receive(acting_user, organization, system, fmt, fp, files, fixes_for, staging.name)
         sink = ParquetSink(staging, submission.pk)
         try:
             if fixes_for is None:
@@ -197,10 +197,12 @@ def _receive(
     fp: str,
     files: list[tuple[str, Path, int, str]],
     fixes_for: Submission | None = None,
+    staging: str = "",
 ) -> Submission:
     """The manifest row of a new submission, status received, with its files."""
     submission = Submission.objects.create(
         organization=organization,
+        staging=staging,
         system=system,
         fixes_for=fixes_for,
         format=fmt,
@@ -282,6 +284,7 @@ def _publish(acting_user: Any, submission: Submission, staging: Path) -> Submiss
     slug = submission.organization.slug
     with dataplane.publish_lock():
         dataplane.recover()
+        close_interrupted()
         existing = _find_accepted(submission.organization, submission.fingerprint)
         if existing is not None:  # the same files were accepted while we parsed
             submission.report["notes"].append(f"duplicate of submission {existing.pk}; not published")
@@ -291,6 +294,40 @@ def _publish(acting_user: Any, submission: Submission, staging: Path) -> Submiss
         dataplane.move_into_place(staging, slug, submission.pk)
         _commit_accepted(acting_user, submission)
     return submission
+
+
+def close_interrupted() -> list[int]:
+    """Reject the submissions whose ingest died (killed, power lost) before deciding; return their ids.
+
+    Call with the publish lock held, after :func:`dataplane.recover`: a running ingest keeps its staging folder
+    (locked, so recovery leaves it), while a dead one's folder is gone — its manifest row would otherwise stay
+    "received" or "validated" forever. Nothing of it was published, so nothing else changes.
+    """
+    root = dataplane.data_dir() / ".staging"
+    open_rows = Submission.objects.filter(
+        status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.VALIDATED]
+    ).exclude(staging="")
+    dead = [s for s in open_rows if not (root / s.staging).exists()]
+    for submission in dead:
+        submission.report = {
+            **(submission.report or {}),
+            "summary": {**(submission.report or {}).get("summary", {}), "errors": 1},
+            "issues": [
+                {
+                    "severity": "error",
+                    "code": "interrupted",
+                    "file": "",
+                    "line": None,
+                    "column": None,
+                    "value": None,
+                    "expected": "the ingest to run to its end",
+                    "message": "the ingest stopped before it finished (the process ended); nothing was published "
+                    "[interrupted]",
+                }
+            ],
+        }
+        _reject(None, submission)
+    return [s.pk for s in dead]
 
 
 @transaction.atomic

@@ -303,6 +303,9 @@ def _record(
     submission.status = SubmissionStatus.VALIDATED
     submission.save()
     with dataplane.staging_area() as staging:
+        Submission.objects.filter(pk=submission.pk).update(
+            staging=staging.name
+        )  # see actions.close_interrupted
         sink = ParquetSink(staging, submission.pk)
         try:
             for name, table in tables.items():

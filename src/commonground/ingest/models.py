@@ -38,6 +38,11 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When it was accepted or rejected.")
     fingerprint = models.CharField(max_length=64, db_index=True)
+    staging = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The staging folder of the ingest while it runs (crash recovery).",
+    )
     row_counts = models.JSONField(default=dict, blank=True, help_text="Rows per canonical table.")
     report = models.JSONField(default=dict, blank=True, help_text="Summary, issues (capped), completeness.")
     batch_path = models.CharField(max_length=500, blank=True, help_text="Relative to the data folder.")

@@ -224,6 +224,16 @@ class _Reader:
                 f"{width} fields as in the header",
             )
             return
+        if len(fields) < width:  # a cut-off row (a truncated file's last line) is ambiguous: never guess the rest
+            self.result.error(
+                "too-few-fields",
+                self.file,
+                line,
+                self.header[len(fields)].strip(),
+                None,
+                f"{width} fields as in the header; the row has {len(fields)}",
+            )
+            return
         row: dict[str, Any] = {**self.constants, "source_line": line}
         for column in self.columns:
             raw = fields[column.pos] if column.pos < len(fields) else ""
