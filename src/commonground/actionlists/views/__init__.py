@@ -1,0 +1,1 @@
+"""Pages of action lists and data requests."""
