@@ -11,6 +11,8 @@ urlpatterns = [
     path("people/", include("commonground.people.urls")),
     path("ingest/", include("commonground.ingest.urls")),
     path("governance/", include("commonground.governance.urls")),
+    path("linkage/", include("commonground.linkage.urls")),
+    path("", include("commonground.actionlists.urls")),  # /students/ and /requests/
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on public pages
     path("", include("commonground.portal.urls")),

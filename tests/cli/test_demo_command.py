@@ -38,9 +38,9 @@ def test_demo_twice_adds_nothing(tmp_path: Path) -> None:
         after_first["ecosystem_organization"] >= 20
     )  # district, ~12 schools, 4 partners, hub, city, funder...
     assert after_first["core_auditevent"] > after_first["ecosystem_organization"]  # every write was audited
-    # the district's OneRoster and Ed-Fi exports and five partner files went through ingest, all accepted
-    assert "7 of 7 submissions accepted through ingest" in first.stdout.replace("\n", " ")
-    assert after_first["ingest_submission"] == 7
+    # the district's OneRoster and Ed-Fi exports and five partner files went through ingest, all accepted,
+    assert "8 of 8 submissions accepted through ingest" in first.stdout.replace("\n", " ")
+    assert after_first["ingest_submission"] == 8  # and the after-school roster again, as program spells
 
     second = run_cli("demo", "--no-serve", "--students", "250", "--seed", "3", "--home", str(home))
     assert second.returncode == 0, second.stderr

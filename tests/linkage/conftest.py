@@ -11,6 +11,8 @@ import pytest
 
 from commonground.demo.generator import GeneratorConfig, generate
 from commonground.linkage.engine.evalsets import EvalSet, load_community
+from tests.fixtures import member, member_client, steward, steward_client  # noqa: F401 - pytest fixtures
+from tests.linkage.registry_helpers import FAMILIES, publish, roster
 
 PERSON_FIELDS = (
     "first_name",
@@ -48,3 +50,18 @@ def people(rows: list[dict[str, Any]]) -> pa.Table:
         cols[name] = values
     types = {name: pa.date32() if name == "birth_date" else pa.string() for name in cols}
     return pa.table({name: pa.array(values, types[name]) for name, values in cols.items()})
+
+
+@pytest.fixture
+def two_rosters(tmp_path: Path) -> Path:
+    """The district has all ten children; the after-school program has five, with a nickname and a typo."""
+    publish(tmp_path, "district", roster(1, FAMILIES))
+    partner = [
+        ("Bill", "Smith", "2012-04-03", "12 Oak Street", "M"),
+        ("Olivia", "Garcia", "2013-05-06", "4 Elm St", "F"),
+        ("Noah", "Nguyen", "2011-01-02", "9 Pine Rd", "M"),
+        ("Sophia", "Patell", "2014-07-08", "77 Birch Ave", "F"),
+        ("Ava", "Haddad", "2012-02-20", "61 Spruce St", "F"),
+    ]
+    publish(tmp_path, "afterschool", roster(101, partner))
+    return tmp_path

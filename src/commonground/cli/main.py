@@ -19,6 +19,7 @@ from commonground.cli import encode as encode_cmd
 from commonground.cli import governance as governance_cmd
 from commonground.cli import hub as hub_cmd
 from commonground.cli import ingest as ingest_cmd
+from commonground.cli import link as link_cmd
 from commonground.cli import linkage as linkage_cmd
 from commonground.cli import pull as pull_cmd
 from commonground.home import ENV_VAR
@@ -67,6 +68,7 @@ app.command("ingest")(ingest_cmd.ingest)
 app.command("submissions")(ingest_cmd.submissions)
 app.command("quarantine")(ingest_cmd.quarantine)
 app.command("ingest-policy")(ingest_cmd.ingest_policy)
+app.command("link")(link_cmd.link)
 app.command("link-files")(linkage_cmd.link_files)
 app.command("dedupe")(linkage_cmd.dedupe)
 app.command("encode")(encode_cmd.encode)

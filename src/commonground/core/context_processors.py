@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from commonground.actionlists.permissions import may_see_action_list
 from commonground.governance.permissions import can_see_agreements
 from commonground.ingest.permissions import may_submit_data
 from commonground.people.permissions import is_steward
@@ -22,4 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_submit_data": may_submit_data(user),
         # Stewards and partner data leads see "Agreements" (consents and opt-outs are for stewards only).
         "can_see_agreements": can_see_agreements(user),
+        # Case managers and data leads see "Students" (their action list) and "Data requests".
+        "sees_action_lists": may_see_action_list(user),
     }

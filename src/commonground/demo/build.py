@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from commonground.actionlists.demo import add_pending_request, ingest_program_spells
 from commonground.demo.governance import load_governance
 from commonground.demo.ingest_files import ingest_community
 from commonground.demo.load import load_community
@@ -62,6 +63,35 @@ def _claim_home(home: Path, students: int, seed: int) -> None:
     stamp.write_text(json.dumps(wanted), encoding="utf-8")
 
 
+def link_community(progress: Progress | None = None) -> dict[str, Any]:
+    """Link the ingested person records into the registry (a full run, as a steward would start it).
+
+    Skipped when a full run already covers every accepted submission, so running the demo twice adds nothing.
+    """
+    from commonground.ingest.models import Submission
+    from commonground.linkage.actions import do_link, latest_model_run
+    from commonground.linkage.choices import ReviewStatus
+    from commonground.linkage.models import ReviewItem
+
+    run = latest_model_run()
+    newer = Submission.objects.filter(status="accepted", decided_at__gt=run.started_at) if run else None
+    if run is None or (newer is not None and newer.exists()):  # a second demo run links nothing again
+        if progress:
+            progress("linking people across organizations", 0, 1)
+        run = do_link()
+    if progress:
+        progress("linking finished", 1, 1)
+    pending = ReviewItem.objects.filter(status=ReviewStatus.PENDING).count()
+    return {**run.summary, "run": run.pk, "reviews_pending": pending}
+
+
+def refresh_population_index() -> dict[str, int]:
+    """Rebuild the gate's population index unless it is up to date (a second demo run writes nothing)."""
+    from commonground.governance.population import do_refresh_population, is_stale
+
+    return do_refresh_population() if is_stale() else {}
+
+
 def build_demo(*, home: Path, students: int, seed: int, progress: Progress | None = None) -> dict[str, Any]:
     """Generate (if needed) and load the demo community; return a summary for the terminal."""
     _claim_home(home, students, seed)
@@ -76,13 +106,25 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
     if progress:
         progress("demo community loaded", 2, 2)
     # Once the registry exists, every file goes through the same ingest path partners use.
-    submissions = ingest_community(manifest, community_dir(home, students, seed), progress)
-    accepted = [s for s in submissions if s.status == "accepted"]
+    ingest_community(manifest, community_dir(home, students, seed), progress)
+    # The after-school roster as program spells (its coordinator's action list), and one pending data request.
+    action_lists = {
+        "program_spells": ingest_program_spells(manifest, community_dir(home, students, seed)),
+        "data_requests": add_pending_request(manifest),
+    }
+    from commonground.ingest.models import Submission
+
+    # Every submission in the hub (the files above and the program spells), so the headline counts them all.
+    statuses = list(Submission.objects.values_list("status", flat=True))
+    linkage = link_community(progress)  # every person record gets a hub person id; borderline pairs queue
+    population = refresh_population_index()
     headline = (
         f"{manifest['district']['name']}: {len(manifest['schools'])} schools, {manifest['students']:,} students, "
         f"{len(manifest['partners'])} community partners; {counts['organizations']} organizations, "
         f"{counts['systems']} systems and {counts['flows']} data flows in the registry; "
-        f"{len(accepted)} of {len(submissions)} submissions accepted through ingest."
+        f"{statuses.count('accepted')} of {len(statuses)} submissions accepted through ingest; "
+        f"{linkage['active_people']:,} people in the registry from {linkage['records']:,} records, "
+        f"{linkage['reviews_pending']} pairs waiting for review."
     )
     return {
         "headline": headline,
@@ -90,5 +132,8 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
         "password": DEMO_PASSWORD,
         "counts": counts,
         "governance": governance,
+        "action_lists": action_lists,
+        "population_index": population,
+        "linkage": linkage,
         "community_dir": str(community_dir(home, students, seed)),
     }

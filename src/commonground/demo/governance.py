@@ -27,6 +27,7 @@ from commonground.people.models import TrainingCourse
 DESTRUCTION = "Secure deletion of every copy following NIST SP 800-88, certified in writing to the district."
 SERVICE_ELEMENTS = [
     "person.first_name", "person.last_name", "person.school_id", "person.grade_level",
+    "enrollment.school_id", "enrollment.entry_date", "enrollment.exit_date",  # the days a rate counts against
     "attendance_event.date", "attendance_event.category",
     "course_grade.course_code", "course_grade.term", "course_grade.letter_grade",
 ]  # fmt: skip
@@ -138,6 +139,8 @@ def _agreements(manifest: dict[str, Any], today: dt.date) -> dict[str, Agreement
         )  # fmt: skip
         _lifecycle(a, [superintendent, (city, "Renée Okonkwo", "Director")], "in_review", start)
         made["evaluation"] = a
+    if not Agreement.objects.filter(reference="HUB-LINKAGE").exists():
+        made["linkage"] = _linkage_agreement(manifest, district, hub, ferpa, common, superintendent, start)
     mentoring = _partner(manifest, "mentoring")
     if (
         mentoring is not None
@@ -152,6 +155,52 @@ def _agreements(manifest: dict[str, Any], today: dt.date) -> dict[str, Agreement
         )  # fmt: skip
         made["draft"] = a
     return made
+
+
+def _linkage_agreement(
+    manifest: dict[str, Any],
+    district: Organization,
+    hub: Organization,
+    training: list[TrainingCourse],
+    common: dict[str, Any],
+    superintendent: tuple[Organization, str, str],
+    start: dt.date,
+) -> Agreement:
+    """The hub's own operating agreement: it links records for the district as a school official, and its
+    stewards may see the identifying fields of a borderline pair to decide it (the linkage review page)."""
+    from commonground.linkage.review_records import ELEMENTS as REVIEW_ELEMENTS
+
+    senders = {_org(e["organization"]) for e in manifest["files"]} - {district, hub}
+    terms = {**common, "disclosing": [district, *sorted(senders, key=lambda o: o.slug)], "hub": []}
+    a = actions.do_create_agreement(
+        acting_user=None, reference="HUB-LINKAGE", title="Hub operations: linking each child's records",
+        legal_basis="school_official", purpose_category="school_official",
+        purpose="The hub links each child's records across the district and its partners, so that every later "
+        "disclosure names the right child; stewards look at a pair of records only to decide whether they are "
+        "one child.",
+        institutional_function="Record linkage and data management the district would otherwise do with its own "
+        "data staff.",
+        direct_control="The district decides what is linked and who reviews; it may audit every review, and every "
+        "look at a record is in the record of disclosures.",
+        annual_notice_criteria="Annual FERPA notice: contractors performing institutional services, including the "
+        "community data hub.",
+        elements=list(REVIEW_ELEMENTS), governing_laws=_laws(list(REVIEW_ELEMENTS)), population_kind="district",
+        recipient_roles=["hub_steward"], required_training=training, recipients=[hub], **terms,
+    )  # fmt: skip
+    directors = [
+        "Marisol Vega",
+        "Samuel Adeyemi",
+        "Grace Lin",
+        "Tomás Herrera",
+        "Priya Natarajan",
+        "Owen Brooks",
+    ]
+    partner_signers = [
+        (org, directors[i % len(directors)], "Executive Director")
+        for i, org in enumerate(sorted(senders, key=lambda o: o.slug))
+    ]
+    _lifecycle(a, [superintendent, *partner_signers, (hub, "Jordan Ellis", "Hub director")], "active", start)
+    return a
 
 
 def _link_flows() -> None:

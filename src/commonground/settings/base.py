@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "commonground.api",
     "commonground.governance",
     "commonground.portal",
+    "commonground.linkage",
+    "commonground.actionlists",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ from . import model as template
 from .checks import Check, DegenerateModel, check_model, check_training
 from .decide import LINK, Thresholds, decide
 from .duck import connect, quiet_splink
-from .prepare import prepare
+from .prepare import is_prepared, prepare
 from .train import default_prior, regularise, train
 
 #: ``progress(stage, fraction_done)`` — called as each stage starts.
@@ -97,6 +97,36 @@ def dedupe_table(
     return result, clusters(table.column("unique_id").to_pylist(), result.links())
 
 
+def dedupe_rosters(
+    table: pa.Table,
+    config: LinkConfig | None = None,
+    progress: Progress | None = None,
+    model: dict[str, Any] | None = None,
+) -> LinkResult:
+    """Find the records of one person across several rosters in one table (``source_group`` names each roster).
+
+    Every pair is compared (``dedupe_only``) and one-to-one holds per roster: a record links to at most one
+    record of each other roster. With ``model`` (a trained model's JSON) nothing is trained.
+    """
+    return _run([table], "dedupe_only", config or LinkConfig(), progress, None, model)
+
+
+def link_to_known(
+    new: pa.Table,
+    known: pa.Table,
+    model: dict[str, Any],
+    config: LinkConfig | None = None,
+    progress: Progress | None = None,
+) -> LinkResult:
+    """Score ``new`` records against ``known`` ones with a trained ``model`` (no training, no known×known pairs).
+
+    The ``left_*`` columns of the result are the new records, ``right_*`` the known ones. Each record keeps its
+    own ``source_group`` (its roster), so the twins guard and one-to-one see rosters as a full run does.
+    """
+    cfg = config or LinkConfig()
+    return _run([new, known], "link_only", cfg, progress, None, model)
+
+
 def clusters(ids: list[str], links: pa.Table) -> pa.Table:
     """Connected components of the links: ``id, cluster_id`` (the smallest id in the cluster)."""
     parent = {i: i for i in ids}
@@ -120,6 +150,7 @@ def _run(
     config: LinkConfig,
     progress: Progress | None,
     true_pairs: pa.Table | None,
+    model: dict[str, Any] | None = None,
 ) -> LinkResult:
     say = progress or (lambda stage, done: None)
     seconds: dict[str, float] = {}
@@ -132,7 +163,10 @@ def _run(
         clock = now
 
     say("preparing records", 0.0)
-    prepared = [prepare(_with_group(t, _DISPLAY[i] if len(tables) > 1 else "")) for i, t in enumerate(tables)]
+    prepared = [
+        t if is_prepared(t) else prepare(_with_group(t, _DISPLAY[i] if len(tables) > 1 else ""))
+        for i, t in enumerate(tables)
+    ]
     lap("prepare")
     sizes = [p.num_rows for p in prepared]
     prior = default_prior(sizes[0], sizes[1] if len(sizes) > 1 else None)
@@ -142,22 +176,27 @@ def _run(
         with quiet_splink():
             db = DuckDBAPI(con)
             frames = [db.register(p, dataset_display_name=_DISPLAY[i]) for i, p in enumerate(prepared)]
-            names = template.usable_comparisons(prepared)
-            say("training the model", 0.1)
-            settings = template.settings(link_type, prior, names=names)
-            n_pairs = sizes[0] * sizes[1] if len(sizes) > 1 else sizes[0] * (sizes[0] - 1) // 2
-            trained, checks = train(
-                frames,
-                settings,
-                seed=config.seed,
-                u_pairs=config.u_pairs,
-                em_pairs=config.em_pairs,
-                pairs=n_pairs,
-            )
-            checks += check_training(trained, template.RARE_LEVELS)
-            final, notes = regularise(trained, prior)
-            checks += notes + check_model(final)
-            lap("train")
+            if model is not None:
+                final, checks = _given(model, link_type), check_model(model)
+                names = [str(c["output_column_name"]) for c in final["comparisons"]]
+                lap("train")
+            else:
+                names = template.usable_comparisons(prepared)
+                say("training the model", 0.1)
+                settings = template.settings(link_type, prior, names=names)
+                n_pairs = sizes[0] * sizes[1] if len(sizes) > 1 else sizes[0] * (sizes[0] - 1) // 2
+                trained, checks = train(
+                    frames,
+                    settings,
+                    seed=config.seed,
+                    u_pairs=config.u_pairs,
+                    em_pairs=config.em_pairs,
+                    pairs=n_pairs,
+                )
+                checks += check_training(trained, template.RARE_LEVELS)
+                final, notes = regularise(trained, prior)
+                checks += notes + check_model(final)
+                lap("train")
             if any(c.severity == "error" for c in checks) and not config.allow_degenerate:
                 raise DegenerateModel(checks)
             scorer = Linker(frames, final, log_level=None, validate_settings=False)
@@ -191,6 +230,13 @@ def _run(
             spill.cleanup()
     say("done", 1.0)
     return LinkResult(pairs, compared, checks, final, config.thresholds, seconds, recall)
+
+
+def _given(model: dict[str, Any], link_type: template.LinkType) -> dict[str, Any]:
+    """A stored model for another link type (a model trained by ``dedupe_only`` scores ``link_only`` pairs)."""
+    out = dict(model)
+    out["link_type"] = link_type
+    return out
 
 
 def _with_group(table: pa.Table, default: str) -> pa.Table:

@@ -139,6 +139,11 @@ def _per_value(values: pa.ChunkedArray, fn: Callable[[Any], Any], out_type: pa.D
     return pa.chunked_array([mapped.take(encoded.indices)])
 
 
+def is_prepared(table: pa.Table) -> bool:
+    """True when ``table`` already has exactly :data:`MODEL_COLUMNS` (prepared earlier and kept, e.g. by the registry)."""
+    return tuple(table.column_names) == MODEL_COLUMNS
+
+
 def prepare(table: pa.Table) -> pa.Table:
     """Normalise person records (canonical ``person`` columns + ``unique_id``) into :data:`MODEL_COLUMNS`.
 
