@@ -15,10 +15,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_audit
+import bench_gate
 import bench_generator
 import bench_ingest
 import bench_linkage
 import bench_privacy
+import bench_questions
+import bench_registry
 
 
 def main() -> int:
@@ -42,7 +45,9 @@ def main() -> int:
         help="length of the audit log the verify benchmark checks",
     )
     parser.add_argument(
-        "--only", choices=["generator", "linkage", "ingest", "privacy", "audit"], default=None
+        "--only",
+        choices=["generator", "linkage", "ingest", "privacy", "audit", "gate", "registry", "questions"],
+        default=None,
     )
     args = parser.parse_args()
     results = []
@@ -54,8 +59,15 @@ def main() -> int:
         results.append(bench_ingest.run(rows=args.ingest_rows))
     if args.only in (None, "privacy"):
         results.append(bench_privacy.run(students=min(args.students, 10_000)))
+    if args.only in (None, "questions"):
+        results.append(bench_questions.run(students=min(args.students, 100_000)))
     if args.only in (None, "audit"):
         results.append(bench_audit.run(entries=args.audit_entries))
+    if args.only in (None, "gate"):
+        results.append(bench_gate.run(students=1_000, population=min(args.students, 10_000)))
+    if args.only in (None, "registry"):
+        # 10,000 new records against a registry of the generator's community at the largest linkage size
+        results.append(bench_registry.run(students=max(args.link_sizes)))
     failed = False
     for result in results:
         print(json.dumps(result, indent=2, default=str))
