@@ -224,7 +224,9 @@ class _Reader:
                 f"{width} fields as in the header",
             )
             return
-        if len(fields) < width:  # a cut-off row (a truncated file's last line) is ambiguous: never guess the rest
+        if (
+            len(fields) < width
+        ):  # a cut-off row (a truncated file's last line) is ambiguous: never guess the rest
             self.result.error(
                 "too-few-fields",
                 self.file,
