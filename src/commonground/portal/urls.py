@@ -15,4 +15,5 @@ urlpatterns = [
     path("family/children/<int:pk>/records.json", views.ChildDownloadView.as_view(), name="child_download"),
     path("family/invitations/new/", views.InvitationCreateView.as_view(), name="invitation_create"),
     path("family/requests/", views.RequestListView.as_view(), name="request_list"),
+    path("family/requests/<int:pk>/close/", views.RequestCloseView.as_view(), name="request_close"),
 ]

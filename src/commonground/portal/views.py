@@ -257,3 +257,27 @@ class RequestListView(LoginRequiredMixin, TemplateView):
         rows = FamilyRequest.objects.select_related("link").order_by("status", "due_on")
         context["rows"] = [(r, r.days_left(today)) for r in rows]
         return context
+
+
+class RequestCloseView(LoginRequiredMixin, View):
+    """Stewards answer a family request: done, or declined with the reasons (34 CFR 99.21)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Close the request and go back to the list."""
+        if not is_steward(request.user):
+            raise PermissionDenied
+        family_request = FamilyRequest.objects.filter(pk=pk, status="open").first()
+        if family_request is None:
+            raise Http404
+        try:
+            actions.do_close_request(
+                acting_user=request.user,
+                request=family_request,
+                status=request.POST.get("status", ""),
+                response=request.POST.get("response", ""),
+            )
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The request is closed; the family sees your answer on its page.")
+        return HttpResponseRedirect(reverse("portal:request_list"))
