@@ -112,7 +112,7 @@ def test_steward_signs_in_and_sees_the_ecosystem_map(demo_server: dict[str, Any]
     sign_in(page, base, "steward")
     assert page.get_by_role("heading", level=1).count() == 1
     page.goto(f"{base}/ecosystem/")
-    picture = page.locator("svg[role='img']")
+    picture = page.locator("svg.ecomap[role='group']")
     picture.wait_for()
     assert "ecosystem" in (picture.locator("title").first.text_content() or "").lower()
     # every organization in the registry is drawn; the partners and the hub are named in the picture

@@ -31,10 +31,13 @@ def test_demo_governance_once(community: tuple[dict[str, Any], Path]) -> None:
     load_community(manifest)
     load_people(manifest)
     made = load_governance(manifest, root)
-    assert made == {"agreements": 4, "consents": CONSENTS}
+    assert made == {"agreements": 5, "consents": CONSENTS}
     statuses = dict(Agreement.objects.values_list("reference", "status"))
     assert statuses["DSA-AFTERSCHOOL"] == "active" and statuses["RES-STUDY-ATTENDANCE"] == "active"
     assert statuses["EVAL-CITY-ELO"] == "in_review"
+    hub_ops = Agreement.objects.get(reference="HUB-LINKAGE")  # the hub's own operating agreement (linkage review)
+    assert hub_ops.status == "active" and hub_ops.legal_basis == "school_official"
+    assert hub_ops.recipient_roles == ["hub_steward"] and hub_ops.parties_in("recipient")[0].kind == "hub"
     drafts = Agreement.objects.filter(status="draft")
     assert drafts.count() == 1 and drafts.get().legal_basis == "consent"
     services = Agreement.objects.get(reference="DSA-AFTERSCHOOL")
