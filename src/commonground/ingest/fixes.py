@@ -31,7 +31,12 @@ from commonground.ingest.connectors.report import ParseResult
 from commonground.ingest.connectors.sink import TableSink
 from commonground.ingest.connectors.tabular import read_tabular
 from commonground.ingest.connectors.textio import csv_records
-from commonground.ingest.connectors.validate import PERSON_REFS, SCHOOL_REFS, validate_result
+from commonground.ingest.connectors.validate import (
+    PERSON_REFS,
+    SCHOOL_REFS,
+    report_unknown_references,
+    validate_result,
+)
 from commonground.ingest.connectors.validate_tables import (
     LIVE,
     MAX_REPORTED,
@@ -202,21 +207,16 @@ def _check_refs(result: ParseResult, t: Tables, name: str) -> None:
             continue
         if not t.con.sql(f"SELECT count(*) FROM cur_{target}").fetchall()[0][0]:
             continue  # like a submission without people: nothing to check against
-        sql = (
-            f"SELECT source_file, source_line, {quote(column)} AS value FROM {t.view(name)} f WHERE {LIVE} "
-            f"AND {quote(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cur_{target} r "
-            f"WHERE r.{quote(key)} = f.{quote(column)}) ORDER BY _row LIMIT {MAX_REPORTED}"
+        report_unknown_references(
+            result,
+            t,
+            name,
+            column,
+            key,
+            f"cur_{target}",
+            column,
+            f"a {target} in the organization's current data",
         )
-        for row in t.query(sql):
-            file, line = where(row)
-            result.error(
-                "unknown-reference",
-                file,
-                line,
-                column,
-                row["value"],
-                f"a {target} in the organization's current data",
-            )
 
 
 def _check_new_keys(result: ParseResult, t: Tables, name: str, org: str) -> None:

@@ -101,26 +101,37 @@ def check_unique(result: ParseResult, t: Tables, name: str) -> None:
             )
 
 
-def _check_ref(result: ParseResult, t: Tables, name: str, column: str, target: str, target_name: str) -> None:
-    if not t.rows(name) or t.nulls(name, column) == t.rows(name):
-        return
-    key = "source_person_id" if target == "person" else "school_id"
+def report_unknown_references(
+    result: ParseResult,
+    t: Tables,
+    name: str,
+    column: str,
+    key: str,
+    target_view: str,
+    label: str,
+    expected: str,
+) -> None:
+    """An ``unknown-reference`` error for each live row of ``name`` whose ``column`` names no ``key`` of
+    ``target_view`` (at most :data:`MAX_REPORTED`, in file order)."""
     sql = (
         f"SELECT source_file, source_line, {quote(column)} AS value FROM {t.view(name)} f "
         f"WHERE {LIVE} AND {quote(column)} IS NOT NULL AND NOT EXISTS "
-        f"(SELECT 1 FROM {t.view(target)} r WHERE r.{quote(key)} = f.{quote(column)}) "
+        f"(SELECT 1 FROM {target_view} r WHERE r.{quote(key)} = f.{quote(column)}) "
         f"ORDER BY _row LIMIT {MAX_REPORTED}"
     )
     for row in t.query(sql):
         file, line = where(row)
-        result.error(
-            "unknown-reference",
-            file,
-            line,
-            result.column_label(name, column),
-            row["value"],
-            f"a {target_name} that is in this submission",
-        )
+        result.error("unknown-reference", file, line, label, row["value"], expected)
+
+
+def _check_ref(result: ParseResult, t: Tables, name: str, column: str, target: str, target_name: str) -> None:
+    if not t.rows(name) or t.nulls(name, column) == t.rows(name):
+        return
+    key = "source_person_id" if target == "person" else "school_id"
+    report_unknown_references(
+        result, t, name, column, key, t.view(target), result.column_label(name, column),
+        f"a {target_name} that is in this submission",
+    )  # fmt: skip
 
 
 def check_references(result: ParseResult, t: Tables) -> None:
