@@ -35,7 +35,8 @@ def test_demo_governance_once(community: tuple[dict[str, Any], Path]) -> None:
     statuses = dict(Agreement.objects.values_list("reference", "status"))
     assert statuses["DSA-AFTERSCHOOL"] == "active" and statuses["RES-STUDY-ATTENDANCE"] == "active"
     assert statuses["EVAL-CITY-ELO"] == "in_review"
-    hub_ops = Agreement.objects.get(reference="HUB-LINKAGE")  # the hub's own operating agreement (linkage review)
+    # the hub's own operating agreement (the linkage review page reads records under it)
+    hub_ops = Agreement.objects.get(reference="HUB-LINKAGE")
     assert hub_ops.status == "active" and hub_ops.legal_basis == "school_official"
     assert hub_ops.recipient_roles == ["hub_steward"] and hub_ops.parties_in("recipient")[0].kind == "hub"
     drafts = Agreement.objects.filter(status="draft")
