@@ -196,7 +196,9 @@ def test_production_settings_pass_the_deploy_checks_with_no_issue(tmp_path: obje
     }
     import os
 
-    saved = {k: os.environ.get(k) for k in env_ok}
+    # the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment never has it
+    saved = {k: os.environ.get(k) for k in [*env_ok, "DJANGO_ALLOW_ASYNC_UNSAFE"]}
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     os.environ.update(env_ok)
     try:
         ok = run_cli("check", "--deploy")
