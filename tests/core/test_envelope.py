@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from commonground.core import envelope, keystore
+from commonground.core import envelope, keystore, pii_crypto
+from commonground.core.keystore import DataKey
 
 
 @pytest.fixture
@@ -41,9 +42,13 @@ def test_a_value_decrypts_only_in_its_own_table_column_and_row() -> None:
 
 def test_the_same_value_encrypts_differently_each_time_but_tokens_are_stable_and_keyed() -> None:
     key = envelope.new_key()
-    a = envelope.encrypt_many(key, ["Smith", "Smith", None], "person", "last_name", ["1", "1", "2"])
-    assert a[0] != a[1] and a[2] is None
-    assert envelope.decrypt_many(key, a, "person", "last_name", ["1", "1", "2"]) == ["Smith", "Smith", None]
+    data_key = DataKey("0" * 32, "org:test", key)
+    a = pii_crypto.encrypt_values(data_key, ["Smith", "Smith", None], "person", "last_name", ["1", "1", "2"])
+    assert a[0] != a[1] and not a[2].is_valid
+    blobs = a.to_pylist()
+    assert pii_crypto.decrypt_values(blobs, "person", "last_name", ["1", "1", "2"], {data_key.key_id: key}.__getitem__) == [
+        "Smith", "Smith", None,
+    ]  # fmt: skip
     k1, k2 = envelope.new_key(), envelope.new_key()
     assert envelope.token(k1, "  SMITH ") == envelope.token(k1, "smith")
     assert envelope.token(k1, "smith") != envelope.token(k2, "smith")

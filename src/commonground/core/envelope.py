@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -74,42 +73,6 @@ def wrap(master: bytes, data_key: bytes, key_id: str) -> bytes:
 def unwrap(master: bytes, wrapped: bytes, key_id: str) -> bytes:
     """Recover a data key; :class:`DecryptionError` with the wrong master key or another key's id."""
     return decrypt(master, wrapped, f"cg-data-key|{key_id}".encode())
-
-
-def encrypt_many(
-    key: bytes, values: Sequence[str | None], table: str, column: str, row_keys: Sequence[str]
-) -> list[bytes | None]:
-    """Encrypt a column of text values (``None`` stays ``None``: absence is not secret, content is)."""
-    cipher = AESGCM(key)
-    out: list[bytes | None] = []
-    for value, row in zip(values, row_keys, strict=True):
-        if value is None:
-            out.append(None)
-            continue
-        nonce = os.urandom(NONCE)
-        out.append(VERSION + nonce + cipher.encrypt(nonce, value.encode(), aad(table, column, row)))
-    return out
-
-
-def decrypt_many(
-    key: bytes, blobs: Sequence[bytes | None], table: str, column: str, row_keys: Sequence[str]
-) -> list[str | None]:
-    """Decrypt a column encrypted by :func:`encrypt_many`."""
-    cipher = AESGCM(key)
-    out: list[str | None] = []
-    for blob, row in zip(blobs, row_keys, strict=True):
-        if blob is None:
-            out.append(None)
-            continue
-        if blob[:1] != VERSION:
-            raise DecryptionError(f"{table}.{column}: not an encrypted value of this hub")
-        try:
-            out.append(
-                cipher.decrypt(blob[1 : 1 + NONCE], blob[1 + NONCE :], aad(table, column, row)).decode()
-            )
-        except InvalidTag as exc:
-            raise DecryptionError(f"{table}.{column}: a value does not decrypt for row {row!r}") from exc
-    return out
 
 
 def token(hmac_key: bytes, value: str, purpose: str = "match") -> str:

@@ -28,11 +28,10 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from commonground.core.envelope import DecryptionError
+from commonground.core.envelope import DecryptionError, aad
 from commonground.core.keystore import DataKey
 from commonground.ingest.connectors.canonical import PII_COLUMNS
 
@@ -60,10 +59,6 @@ def row_keys(table: str, data: pa.Table) -> list[str]:
     return [f"{o}/{p}" for o, p in zip(orgs, ids, strict=True)]
 
 
-def _aad(table: str, column: str, row_key: str) -> bytes:
-    return f"cg|{table}|{column}|{row_key}".encode()
-
-
 def _text(values: pa.ChunkedArray | pa.Array) -> list[str | None]:
     if pa.types.is_date(values.type):
         return [None if v is None else v.isoformat() for v in values.to_pylist()]
@@ -82,7 +77,7 @@ def encrypt_values(
             out.append(None)
             continue
         nonce = os.urandom(NONCE)
-        out.append(prefix + nonce + cipher.encrypt(nonce, value.encode(), _aad(table, column, row)))
+        out.append(prefix + nonce + cipher.encrypt(nonce, value.encode(), aad(table, column, row)))
     return pa.array(out, type=pa.binary())
 
 
@@ -128,7 +123,7 @@ def decrypt_values(
                 raise DecryptionError(f"{table}.{column} of {row}: its data key is gone ({exc})") from exc
         nonce, body = blob[17 : 17 + NONCE], blob[17 + NONCE :]
         try:
-            out.append(cipher.decrypt(nonce, body, _aad(table, column, row)).decode())
+            out.append(cipher.decrypt(nonce, body, aad(table, column, row)).decode())
         except InvalidTag as exc:
             raise DecryptionError(
                 f"{table}.{column} of {row}: does not decrypt here (moved or changed)"
@@ -165,11 +160,3 @@ def decrypt_table(
     else:
         meta.pop(META_KEY, None)
     return data.replace_schema_metadata(meta or None)
-
-
-def is_encrypted(column: pa.ChunkedArray | pa.Array) -> bool:
-    """True when a column holds this hub's blobs (binary with the version byte)."""
-    if not pa.types.is_binary(column.type):
-        return False
-    first = pc.drop_null(column)
-    return len(first) == 0 or bytes(first[0].as_py())[:1] == VERSION
