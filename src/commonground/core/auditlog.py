@@ -7,7 +7,6 @@ public key (from the key file, or one the operator supplies), so rows forged int
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commonground.core import chain, merkle, signing
+from commonground.core.audit import iso
 from commonground.core.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from commonground.core.proofs import LOG_ID, check_proof, statement
 
@@ -41,7 +41,7 @@ def sign_checkpoint(size: int, head_hash: str, merkle_root: str = "") -> AuditCh
     """Sign and store a checkpoint of the chain at ``size`` entries (inside the caller's transaction)."""
     key = signing.load_or_create_key()
     at = timezone.now()
-    signature = signing.sign(statement(size, head_hash, merkle_root, _iso(at)), key)
+    signature = signing.sign(statement(size, head_hash, merkle_root, iso(at)), key)
     return AuditCheckpoint.objects.create(
         size=size,
         head_hash=head_hash,
@@ -52,14 +52,10 @@ def sign_checkpoint(size: int, head_hash: str, merkle_root: str = "") -> AuditCh
     )
 
 
-def _iso(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
 def _entry(row: dict[str, Any]) -> chain.Entry:
     return chain.Entry(
         seq=row["seq"],
-        at=_iso(row["at"]),
+        at=iso(row["at"]),
         actor_id=row["actor_id"],
         actor_label=row["actor_label"],
         action=row["action"],
@@ -69,6 +65,7 @@ def _entry(row: dict[str, Any]) -> chain.Entry:
         details=row["details"],
         prev_hash=row["prev_hash"],
         entry_hash=row["entry_hash"],
+        row_id=row.get("id"),
     )
 
 
@@ -98,7 +95,7 @@ def verify(public_key_hex: str | None = None) -> Verification:
     for cp in AuditCheckpoint.objects.order_by("size", "id"):
         result.checkpoints += 1
         if not signing.verify(
-            statement(cp.size, cp.head_hash, cp.merkle_root, _iso(cp.at)), cp.signature, public
+            statement(cp.size, cp.head_hash, cp.merkle_root, iso(cp.at)), cp.signature, public
         ):
             result.problems.append(
                 f"checkpoint at entry {cp.size} (row id {cp.pk}): signature does not verify"
@@ -109,23 +106,15 @@ def verify(public_key_hex: str | None = None) -> Verification:
         anchors[cp.size] = cp.head_hash
     head_row = AuditChainHead.objects.filter(pk=1).first()
     head = (head_row.size, head_row.head_hash) if head_row else (0, chain.GENESIS)
-    counter = {"n": 0}
-    ids: list[int] = []
+    walked = [0]
 
     def entries() -> Iterator[chain.Entry]:
         for row in _rows():
-            counter["n"] += 1
-            ids.append(row["id"])
+            walked[0] += 1
             yield _entry(row)
 
-    def row_ids() -> Iterator[int | None]:
-        position = 0
-        while True:
-            yield ids[position] if position < len(ids) else None
-            position += 1
-
-    problem = chain.first_problem(entries(), row_ids=row_ids(), head=head, anchors=anchors)
-    result.entries = counter["n"]
+    problem = chain.first_problem(entries(), head=head, anchors=anchors)
+    result.entries = walked[0]
     if problem is not None:
         result.problems.insert(0, str(problem))
     return result
@@ -172,7 +161,7 @@ def inclusion_proof(seq: int) -> dict[str, Any]:
             "size": cp.size,
             "head_hash": cp.head_hash,
             "merkle_root": cp.merkle_root,
-            "at": _iso(cp.at),
+            "at": iso(cp.at),
             "public_key": cp.public_key,
             "signature": cp.signature,
         },

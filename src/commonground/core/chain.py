@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 #: The ``prev_hash`` of the first entry.
@@ -54,6 +54,8 @@ class Entry:
     details: Mapping[str, Any]
     prev_hash: str
     entry_hash: str
+    #: The database row it was read from (named in problems; not hashed, not compared).
+    row_id: int | None = field(default=None, compare=False)
 
     def payload(self) -> dict[str, Any]:
         """The hashed fields (everything but the hashes themselves)."""
@@ -102,7 +104,6 @@ class Problem:
 def first_problem(
     entries: Iterable[Entry],
     *,
-    row_ids: Iterable[int | None] | None = None,
     head: tuple[int, str] | None = None,
     anchors: Mapping[int, str] | None = None,
 ) -> Problem | None:
@@ -111,13 +112,12 @@ def first_problem(
     ``head`` is the recorded (length, last hash) and ``anchors`` maps sequence numbers to hashes vouched for
     elsewhere (signed checkpoints): entries must exist up to the head and up to every anchor, with those hashes.
     """
-    ids = iter(row_ids) if row_ids is not None else None
     expected_prev = GENESIS
     expected_seq = 1
     anchors = dict(anchors or {})
     last_seq, last_hash = 0, GENESIS
     for entry in entries:
-        row_id = next(ids, None) if ids is not None else None
+        row_id = entry.row_id
         if entry.seq > expected_seq:
             return Problem(
                 expected_seq, None, f"missing (deleted or moved): the next stored entry is {entry.seq}"
