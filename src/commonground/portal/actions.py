@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from commonground.core import audit
 from commonground.ecosystem.models import Organization
+from commonground.governance.choices import Relationship
 from commonground.people.choices import Role
 from commonground.people.models import Membership, User
 from commonground.portal import identity
-from commonground.portal.choices import FamilyRelationship, RequestStatus
+from commonground.portal.choices import RequestStatus
 from commonground.portal.models import (
     INSPECTION_DAYS,
     FamilyLink,
@@ -107,9 +108,7 @@ def _open(invitation: Invitation, client: str, username: str, password: str, dis
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    role = (
-        Role.ELIGIBLE_STUDENT if locked.relationship == FamilyRelationship.ELIGIBLE_STUDENT else Role.PARENT
-    )
+    role = Role.ELIGIBLE_STUDENT if locked.relationship == Relationship.ELIGIBLE_STUDENT else Role.PARENT
     Membership.objects.create(
         user=user, organization=locked.issued_by, role=role, starts_on=timezone.localdate()
     )

@@ -4,13 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class FamilyRelationship(models.TextChoices):
-    """Who the portal user is to the child (34 CFR 99.3 "parent"; 99.5 eligible student)."""
-
-    PARENT = "parent", _("Parent or guardian")
-    ELIGIBLE_STUDENT = "eligible_student", _("The student (18 or older)")
-
-
 class RequestKind(models.TextChoices):
     """What a family asks the hub for."""
 

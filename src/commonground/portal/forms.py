@@ -8,8 +8,9 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from commonground.governance.choices import Relationship
 from commonground.people.models import User
-from commonground.portal.choices import FamilyRelationship, RequestKind
+from commonground.portal.choices import RequestKind
 
 
 class VerifyForm(forms.Form):
@@ -61,7 +62,7 @@ class InvitationForm(forms.Form):
     """A school or partner issues a code for one child's family."""
 
     hub_person_id = forms.CharField(label=_("The child's hub id"), max_length=64)
-    relationship = forms.ChoiceField(label=_("The code is for"), choices=FamilyRelationship.choices)
+    relationship = forms.ChoiceField(label=_("The code is for"), choices=Relationship.choices)
 
 
 class RequestForm(forms.Form):

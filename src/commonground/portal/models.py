@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 
 from commonground.core.models import TimeStampedModel
-from commonground.portal.choices import FamilyRelationship, RequestKind, RequestStatus
+from commonground.governance.choices import Relationship
+from commonground.portal.choices import RequestKind, RequestStatus
 
 #: FERPA gives an agency 45 days to let a parent inspect records (34 CFR 99.10(b)).
 INSPECTION_DAYS = 45
@@ -25,7 +26,7 @@ class Invitation(TimeStampedModel):
 
     code_hash = models.CharField(max_length=64, unique=True)
     hub_person_id = models.CharField(max_length=64, db_index=True)
-    relationship = models.CharField(max_length=20, choices=FamilyRelationship.choices)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
     issued_by = models.ForeignKey("ecosystem.Organization", on_delete=models.PROTECT, related_name="+")
     issued_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -50,7 +51,7 @@ class FamilyLink(TimeStampedModel):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_links")
     hub_person_id = models.CharField(max_length=64, db_index=True)
-    relationship = models.CharField(max_length=20, choices=FamilyRelationship.choices)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
     verified_at = models.DateTimeField()
     verified_by = models.CharField(max_length=200, help_text="How the identity was verified.")
     invitation = models.OneToOneField(Invitation, null=True, on_delete=models.SET_NULL, related_name="link")
