@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from commonground.ingest import dataplane
-from commonground.ingest.connectors import uniqueness
+from commonground.ingest.connectors import uniqueness, validate
 from commonground.ingest.connectors.canonical import TableBuilder, schema
 from commonground.ingest.connectors.report import ParseResult
 from commonground.ingest.connectors.sink import ParquetSink
@@ -95,3 +96,36 @@ def test_recover_leaves_a_live_staging_folder_alone() -> None:
         assert live.is_dir() and not dead.exists()
         assert removed == [dead]
     assert not live.exists()  # the ingest's own exit removes what it did not publish
+
+
+def test_key_hashes_from_the_sink_find_the_same_duplicates_as_reading_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without tombstones the staged check starts from the hashes the sink computed while writing (two batches)."""
+    monkeypatch.setattr(uniqueness, "SMALL_TABLE_ROWS", 0)
+    live_rows = [r for r in ROWS if r[3] is None]
+    given: list[bool] = []
+    real = validate.duplicate_groups
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        given.append(kwargs.get("hashes") is not None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "duplicate_groups", spy)
+    found = []
+    for use_sink_hashes in (True, False):
+        sink = ParquetSink(tmp_path / f"staging-{use_sink_hashes}", submission_id=9)
+        if not use_sink_hashes:
+            monkeypatch.setattr(sink.key_hashes, "get", lambda table: None)
+        result = ParseResult(sink=sink)
+        result.emit("attendance_event", _events(live_rows[:2]))
+        result.emit("attendance_event", _events(live_rows[2:]))
+        validate_result(result)
+        if use_sink_hashes:
+            hashes = sink.key_hashes.get("attendance_event")
+            assert hashes is not None and len(hashes) == len(live_rows)
+            assert sink.key_hashes.get("person") is None
+        found.append([(i.line, i.value) for i in result.issues if i.code == "duplicate-key"])
+    key = "source_person_id=a, school_id=100, date=2024-09-03, category=excused"
+    assert found[0] == found[1] == [(4, key), (7, key)]
+    assert given == [True, False]

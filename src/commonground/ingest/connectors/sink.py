@@ -25,7 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .canonical import schema
+from .canonical import KEYS, schema
+from .uniqueness import KeyHashes
 
 PART = "part-0.parquet"
 #: Batches waiting for the writer thread; each is at most a few MB, so memory stays bounded.
@@ -201,6 +202,8 @@ class ParquetSink:
         self._paths: dict[str, Path] = {}
         self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(QUEUE_BATCHES)
         self._error: BaseException | None = None
+        #: Key hashes of every row written, for the duplicate-key check (computed on the writer thread).
+        self.key_hashes = KeyHashes(KEYS)
         self._thread = threading.Thread(target=self._run, name="parquet-sink", daemon=True)
         self._thread.start()
         self._closed = False
@@ -241,6 +244,7 @@ class ParquetSink:
                 data = conform(data, target)  # in this thread: it overlaps with parsing
                 writer = self._writers.get(table) or self._open(table, target)
                 writer.write_table(data)
+                self.key_hashes.add(table, data)
             except BaseException as exc:
                 self._error = exc
 
@@ -266,6 +270,7 @@ class ParquetSink:
             self._thread.join()
             for writer in self._writers.values():
                 writer.close()
+            self.key_hashes.close()
         self._raise()
 
     def abort(self) -> None:

@@ -84,6 +84,45 @@ def _rows_with(top: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.concatenate(list(pool.map(look, (slice(0, middle), slice(middle, None)))))
 
 
+class KeyHashes:
+    """64-bit hashes of each table's key columns, computed batch by batch while the batches are still in memory.
+
+    A streaming sink feeds every batch it writes (in file order) to :meth:`add`, on its writer thread, where it
+    overlaps with parsing; :func:`duplicate_groups` then starts from these hashes instead of reading the key
+    columns back from the staged file. Hashes are only ever compared with hashes of the same table.
+    """
+
+    def __init__(self, keys: dict[str, tuple[str, ...]]) -> None:
+        self._keys = keys
+        self._hashes: dict[str, list[pa.Array]] = {}
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def add(self, table: str, data: pa.Table) -> None:
+        """Hash the key columns of one batch of ``table`` (tables without a natural key are skipped)."""
+        keys = self._keys.get(table)
+        if not keys or "source_line" in keys:
+            return
+        if self._con is None:
+            self._con = duckdb.connect(
+                config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+            )
+        batch = data.select(list(keys))  # noqa: F841 - scanned by name in the query below
+        cols = ", ".join(_q(k) for k in keys)
+        found = self._con.sql(f"SELECT hash({cols}) AS h FROM batch").to_arrow_table().column("h")
+        self._hashes.setdefault(table, []).extend(found.chunks)
+
+    def get(self, table: str) -> pa.ChunkedArray | None:
+        """The hashes of every row of ``table`` in file order, or None when none were computed."""
+        chunks = self._hashes.get(table)
+        return pa.chunked_array(chunks, pa.uint64()) if chunks else None
+
+    def close(self) -> None:
+        """Release the DuckDB connection (the hashes stay readable)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
 def duplicate_groups(
     con: duckdb.DuckDBPyConnection,
     view: str,
@@ -92,19 +131,25 @@ def duplicate_groups(
     limit: int,
     *,
     hashed: list[str] | None = None,
+    hashes: pa.ChunkedArray | None = None,
 ) -> list[dict[str, Any]]:
     """Groups of rows of ``view`` (restricted by the SQL condition ``live``, if any) that share ``keys``.
 
     Each group has the key values, ``lines`` and ``files`` (in table order) — the first ``limit`` groups in
     the order their first row appears. ``view`` must have ``source_line``, ``source_file`` and ``_row``.
     ``hashed`` names the key columns worth hashing (the caller may leave out columns with a single value).
+    ``hashes`` are the key hashes of every row in table order, already computed (:class:`KeyHashes`); they
+    are used when every row counts (no ``live`` condition) and there is one per row.
     """
     where = live or "true"
     (rows,) = con.execute(f"SELECT count(*) FROM {view}").fetchall()[0]
     if rows < SMALL_TABLE_ROWS:
         return _groups(con, view, keys, where, limit)
     cols = ", ".join(_q(k) for k in hashed or keys)
-    if live is None:  # every row counts, and they come back in table order: a row's position is its index
+    if live is None and hashes is not None and len(hashes) == rows:
+        found = pa.table({"h": hashes})
+        positions_of = None
+    elif live is None:  # every row counts, and they come back in table order: a row's position is its index
         found = con.sql(f"SELECT hash({cols}) AS h FROM {view}").to_arrow_table()
         positions_of = None
     else:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .canonical import KEYS, REQUIRED
 from .report import ParseResult
-from .uniqueness import duplicate_groups
+from .uniqueness import KeyHashes, duplicate_groups
 from .validate_dates import EARLIEST, LATEST, MAX_AGE, MIN_AGE, check_dates
 from .validate_tables import DUCKDB_CONFIG, LIVE, MAX_REPORTED, Tables, connection, quote, where
 
@@ -78,7 +78,9 @@ def check_unique(result: ParseResult, t: Tables, name: str) -> None:
     # A column with one value never tells rows apart: leave it out of the hash.
     varying = [k for k in keys if not t.constant(name, k)] or keys
     live = LIVE if tombstones else None
-    groups = duplicate_groups(t.con, t.view(name), keys, live, MAX_REPORTED, hashed=varying)
+    known = getattr(t.result.sink, "key_hashes", None)
+    hashes = known.get(name) if isinstance(known, KeyHashes) else None
+    groups = duplicate_groups(t.con, t.view(name), keys, live, MAX_REPORTED, hashed=varying, hashes=hashes)
     if len(groups) >= MAX_REPORTED:
         result.row_errors_incomplete = f"{MAX_REPORTED} or more keys are repeated in {name}"
     for group in groups:
