@@ -136,7 +136,7 @@ def test_oneroster_headers_match_the_grand_bend_sample(community: GenerationResu
     assert roles["student"] == 2000 and roles["teacher"] > 20
     assert all(u["userIds"].startswith("{Local:") for u in users if u["role"] == "student")
     demo = _rows(ours / "demographics.csv")
-    assert {d["sex"] for d in demo} <= {"female", "male", "other", ""}
+    assert {d["sex"] for d in demo} <= {"female", "male", "other", "unspecified", ""}
     sexes = Counter(d["sex"] for d in demo)
     assert 0.4 < sexes["female"] / 2000 < 0.6
     enrolled = {e["userSourcedId"] for e in _rows(ours / "enrollments.csv")}

@@ -26,7 +26,13 @@ def test_oneroster_lists_every_column_it_does_not_keep() -> None:
     assert result.not_kept["enrollments.csv"] == ["primary"]
     assert result.not_kept["academicSessions.csv"] == ["title"]
     assert "orgs.csv" not in result.not_kept  # every column of orgs.csv reaches organization or school
-    assert len(result.not_kept["demographics.csv"]) == 11  # race, ethnicity and birthplace: not kept
+    # birthplace and residence status are not kept; race and ethnicity are (person.race_ethnicity)
+    assert result.not_kept["demographics.csv"] == [
+        "countryOfBirthCode",
+        "stateOfBirthAbbreviation",
+        "cityOfBirth",
+        "publicSchoolResidenceStatus",
+    ]
     assert f"users.csv: {', '.join(USERS_NOT_KEPT)} (not kept: nothing in the hub needs them)" in result.notes
 
 

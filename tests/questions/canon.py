@@ -61,7 +61,11 @@ def people(rows: Iterable[tuple[str, str]], org: str = "d", **extra: list[Any]) 
     rows = list(rows)
     t = table("person", [{"source_org": org, "source_person_id": sid, "sex": sex} for sid, sex in rows])
     for name, values in extra.items():
-        t = t.append_column(name, pa.array(values, pa.string()))
+        column = pa.array(values, pa.string())
+        if name in t.column_names:  # a canonical column (race_ethnicity is one): fill it
+            t = t.set_column(t.column_names.index(name), name, column)
+        else:
+            t = t.append_column(name, column)
     return t
 
 

@@ -23,9 +23,10 @@ from .students import StudentChunk
 
 SCHOOL_IDS = np.array([s.school_id for s in SCHOOLS] + [""], dtype=object)
 SEX = np.array(
-    [f"{U}SexDescriptor#{s}" for s in ("Female", "Male", "Not Selected", "Not Selected")], dtype=object
+    [f"{U}SexDescriptor#{s}" for s in ("Female", "Male", "Non-binary", "Not Selected")], dtype=object
 )
-RACES = ("American Indian - Alaska Native", "Asian", "Black - African American", "Native Hawaiian - Pacific Islander",
+# Data Standard 5.2's RaceDescriptor code values (Descriptors/RaceDescriptor.xml), in the order of StudentChunk.race.
+RACES = ("American Indian or Alaska Native", "Asian", "Black or African American", "Native Hawaiian or Pacific Islander",
          "White")  # fmt: skip
 STUDENT_REF = ("\t\t<StudentReference>\n\t\t\t<StudentIdentity>\n\t\t\t\t<StudentUniqueId>{0}</StudentUniqueId>\n"
                "\t\t\t</StudentIdentity>\n\t\t</StudentReference>\n")  # fmt: skip
@@ -123,7 +124,9 @@ class EdFiWriter:
         )  # fmt: skip
         zips = np.array([nb.zip_code for nb in NEIGHBORHOODS], dtype=object)[st.neighborhood]
         street = np.array([f"{h} {s}" for h, s in zip(st.house, st.street, strict=True)], dtype=object)
-        race = ["".join(f"\t\t<Race>\n\t\t\t<Race>{U}RaceDescriptor#{RACES[i]}</Race>\n\t\t</Race>\n" for i in np.nonzero(r)[0])
+        # One <Race> element per race, holding the descriptor URI (Ed-Fi-Core.xsd: RaceDescriptorReferenceType,
+        # maxOccurs unbounded), as the Data Standard's own sample StaffAssociation.xml writes it.
+        race = ["".join(f"\t\t<Race>{U}RaceDescriptor#{RACES[i]}</Race>\n" for i in np.nonzero(r)[0])
                 for r in st.race]  # fmt: skip
         if self.seoa.parquet:
             race = [";".join(RACES[i] for i in np.nonzero(r)[0]) for r in st.race]

@@ -30,7 +30,9 @@ ENROLLMENTS = [
     "beginDate",
     "endDate",
 ]
-SEX = ("female", "male", "other", "")
+# OneRoster 1.2's sex values (1.1 files use the same words); "unspecified" for a sex not given, as Ed-Fi's
+# "Not Selected", so both district exports say the same thing.
+SEX = ("female", "male", "other", "unspecified")
 DIR = "district/oneroster"
 
 

@@ -53,6 +53,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("preferred_last_name", S),
         ("birth_date", D),
         ("sex", S),
+        # One value of race.CATEGORIES (the federal 7-category roll-up) or null; see race.py.
+        ("race_ethnicity", S),
         ("address", S),
         ("city", S),
         ("state", S),

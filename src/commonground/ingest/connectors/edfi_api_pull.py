@@ -27,6 +27,8 @@ from .report import ParseResult, truncate
 
 #: Person fields that come from studentEducationOrganizationAssociations (sex too, when the student lacks it).
 CONTACT_FIELDS = ("address", "city", "state", "postal_code", "phone", "email")
+#: Person fields an association fills only when it knows them (a student's own record may carry them too).
+FILLED_FIELDS = ("sex", "race_ethnicity")
 
 
 @dataclass(frozen=True)
@@ -272,8 +274,8 @@ def merge_roster(
             counts["updated"] += 1
             if name == "person" and row["source_person_id"] not in pulled.contact_ids:
                 new = changed[key]
-                for f in (*CONTACT_FIELDS, "sex"):
-                    new[f] = row[f] if new[f] is None else new[f]
+                for f in (*CONTACT_FIELDS, *FILLED_FIELDS):
+                    new[f] = row.get(f) if new.get(f) is None else new[f]
         elif any(tuple(row[k] for k in cols) in values for cols, values in gone.items()):
             counts["deleted"] += 1
         else:
@@ -283,7 +285,9 @@ def merge_roster(
             )
             if update:
                 row.update({f: update[f] for f in CONTACT_FIELDS})
-                row["sex"] = row["sex"] or update["sex"]
+                row["sex"] = row.get("sex") or update["sex"]
+                # Race/ethnicity is only on the association: its newer value wins when it has one.
+                row["race_ethnicity"] = update.get("race_ethnicity") or row.get("race_ethnicity")
             out.append(row)
     counts["added"] = len(changed) - counts["updated"]
     out.extend(changed.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from .edfi_race import record_race
 from .edfi_state import DATE, EDORG_IDS, INSTRUCTIONAL, SCHOOL_PATH, EdfiState, parse_date, text
 from .values import descriptor_value, parse_float, parse_grade, parse_school_year, parse_sex
 
@@ -38,6 +39,7 @@ def student(state: EdfiState, el: ET.Element, file: str) -> None:
         "BirthData/BirthSex",
         "BirthSex",
     )
+    race_ethnicity = record_race(state, sid, el, file)  # older standards put race on Student
     state.people[sid] = {
         **state.base(el, file),
         "source_person_id": sid,
@@ -49,11 +51,13 @@ def student(state: EdfiState, el: ET.Element, file: str) -> None:
         "preferred_last_name": text(el, "Name/PreferredLastSurname", "PreferredLastSurname"),
         "birth_date": state.value(el, file, "BirthData/BirthDate", parse_date, DATE, "BirthDate"),
         "sex": sex,
+        "race_ethnicity": race_ethnicity,
     }
 
 
 def student_edorg(state: EdfiState, el: ET.Element, file: str) -> None:
-    """StudentEducationOrganizationAssociation → sex, address, phone, email merged into the person."""
+    """StudentEducationOrganizationAssociation → sex, race/ethnicity, address, phone, email merged into the
+    person."""
     sid = state.student(el, file)
     if sid is None:
         return
@@ -73,6 +77,7 @@ def student_edorg(state: EdfiState, el: ET.Element, file: str) -> None:
             "StudentEducationOrganizationAssociationTelephone/TelephoneNumber",
         ),
         "email": text(el, "ElectronicMail/ElectronicMailAddress"),
+        "race_ethnicity": record_race(state, sid, el, file),
     }
 
 

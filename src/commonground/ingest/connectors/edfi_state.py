@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import canonical
+from .race import roll_up
 from .report import ParseResult
 from .values import parse_iso_date
 
@@ -151,6 +152,8 @@ class EdfiState:
     result: ParseResult
     people: dict[str, dict[str, Any]] = field(default_factory=dict)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Student → (Hispanic or Latino?, races, line, file of the first record): pooled across records (edfi_race).
+    race_parts: dict[str, tuple[bool | None, frozenset[str], int, str]] = field(default_factory=dict)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     subjects: dict[str, str] = field(default_factory=dict)
     org_names: dict[str, str] = field(default_factory=dict)
@@ -258,7 +261,10 @@ class EdfiState:
                 for key, val in contact.items():
                     if person.get(key) is None:
                         person[key] = val
-        for person in self.people.values():
+        for sid, person in self.people.items():
+            parts = self.race_parts.get(sid)
+            if parts is not None:  # pooled over the student's records, whichever came last
+                person["race_ethnicity"] = roll_up(parts[0], parts[1])
             self.add("person", person)
         for row in self.rows.get("school", []):
             row["district"] = (

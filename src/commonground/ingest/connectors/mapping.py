@@ -4,8 +4,8 @@ A mapping file (YAML)::
 
     table: person
     id_column: Student ID            # shorthand for columns.source_person_id
-    columns: {first_name: First Name, last_name: Last Name, birth_date: DOB, sex: Gender}
-    value_maps: {sex: {M: male, Boy: male, F: female}}
+    columns: {first_name: First Name, last_name: Last Name, birth_date: DOB, sex: Gender, race_ethnicity: Race}
+    value_maps: {sex: {M: male, Boy: male, F: female}, race_ethnicity: {B: Black or African American}}
     date_formats: {birth_date: ["%m/%d/%Y", "%Y-%m-%d"]}
     constants: {source_org: afterschool}
     sheet: Roster                    # XLSX only; default the first sheet
@@ -160,6 +160,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "fecha de nacimiento",
     ),
     "sex": ("sex", "gender", "birth sex"),
+    "race_ethnicity": ("race ethnicity", "race and ethnicity", "ethnicity race", "race", "ethnicity"),
     "address": ("address", "street address", "street", "address 1", "address1", "home address"),
     "city": ("city", "town"),
     "state": ("state", "st"),

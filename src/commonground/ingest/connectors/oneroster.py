@@ -3,7 +3,8 @@
 - ``manifest.csv`` is honoured: ``file.X`` = ``bulk`` | ``delta`` | ``absent``. Delta rows keep their ``status``
   and ``dateLastModified`` (``record_status``/``date_last_modified``); ``tobedeleted`` rows become tombstones.
 - Students (role ``student`` in ``users.csv``, or in ``roles.csv`` for 1.2) become ``person`` rows, joined with
-  ``demographics.csv`` (birth date, sex). Teachers and other roles are counted, not kept.
+  ``demographics.csv`` (birth date, sex, and the race/ethnicity flags rolled up into one ``race_ethnicity``
+  value: :mod:`.oneroster_race`). Teachers and other roles are counted, not kept.
 - ``enrollments.csv`` (student × class) is rolled up to ``enrollment`` (student × school × school year), with the
   school year taken from the class's terms (``academicSessions.csv``), then the course, then the dates.
 - ``users.csv`` and ``enrollments.csv`` are streamed row by row (:mod:`.oneroster_stream`); the other files are

@@ -184,6 +184,7 @@ def _person(
         index.mark_student(uid, grade)
     d = demo.row(uid)
     birth = sex = None
+    race_ethnicity = demo.race_ethnicity(uid)
     if d is not None:
         demographics = ctx.files["demographics"]
         birth = parse_value(ctx, "demographics", d, "birthDate", parse_iso_date, "a date as YYYY-MM-DD")
@@ -204,6 +205,7 @@ def _person(
             "preferred_last_name": row.get("preferredFamilyName") or None,
             "birth_date": birth,
             "sex": sex,
+            "race_ethnicity": race_ethnicity,
             "email": row.get("email") or None,
             "phone": row.get("phone") or None,
             "school_id": (schools or org_list or [None])[0],

@@ -185,14 +185,9 @@ SPECS: dict[str, FileSpec] = {
                 "publicSchoolResidenceStatus",
             ),
             ("sourcedId",),
+            # The race and ethnicity columns are kept (rolled up into person.race_ethnicity); birthplace and
+            # residence status are not.
             (
-                "americanIndianOrAlaskaNative",
-                "asian",
-                "blackOrAfricanAmerican",
-                "nativeHawaiianOrOtherPacificIslander",
-                "white",
-                "demographicRaceTwoOrMoreRaces",
-                "hispanicOrLatinoEthnicity",
                 "countryOfBirthCode",
                 "stateOfBirthAbbreviation",
                 "cityOfBirth",

@@ -19,6 +19,7 @@ import numpy as np
 
 from .oneroster_context import Ctx
 from .oneroster_files import SPECS, FileRows, Row, open_rows
+from .oneroster_race import RaceReader
 from .report import ParseResult
 
 #: The files read row by row (demographics into a compact index, before users).
@@ -228,7 +229,7 @@ def stream_file(ctx: Ctx, name: str) -> Iterator[tuple[FileRows, Iterator[Row]] 
 
 
 class Demographics(Mapping[str, tuple[str, int, str]]):
-    """``demographics.csv`` as the person rows need it: sourcedId → (line, birthDate, sex), nothing else.
+    """``demographics.csv`` as the person rows need it: sourcedId → (line, birthDate, sex, race_ethnicity).
 
     As a mapping it answers where a student's birth date came from — (file, line, column) — which is what
     ``ParseResult.birth_sources`` holds for the date checks.
@@ -236,13 +237,14 @@ class Demographics(Mapping[str, tuple[str, int, str]]):
 
     def __init__(self, rows: FileRows | None = None) -> None:
         self.rows = rows or FileRows("demographics.csv")
-        self._by_id: dict[str, tuple[int, str, str]] = {}
+        self._by_id: dict[str, tuple[int, str, str, str | None]] = {}
         self._lines: dict[str, int] = {}  # after :meth:`release`: only where each row was
 
-    def add(self, row: Row) -> None:
-        """Keep the first row of each sourcedId (repeats are reported by :class:`RowHashes`)."""
+    def add(self, row: Row, race_ethnicity: str | None = None) -> None:
+        """Keep the first row of each sourcedId (repeats are reported by :class:`RowHashes`), with the
+        race/ethnicity already rolled up from its columns (one of a few shared strings)."""
         self._by_id.setdefault(
-            row.get("sourcedId"), (row.line, row.get("birthDate"), sys.intern(row.get("sex")))
+            row.get("sourcedId"), (row.line, row.get("birthDate"), sys.intern(row.get("sex")), race_ethnicity)
         )
 
     def row(self, uid: str) -> Row | None:
@@ -250,8 +252,13 @@ class Demographics(Mapping[str, tuple[str, int, str]]):
         found = self._by_id.get(uid)
         if found is None:
             return None
-        line, birth, sex = found
+        line, birth, sex, _race = found
         return Row(line, {"sourcedId": uid, "birthDate": birth, "sex": sex})
+
+    def race_ethnicity(self, uid: str) -> str | None:
+        """The student's rolled-up race/ethnicity (None when unknown or not in the file)."""
+        found = self._by_id.get(uid)
+        return found[3] if found is not None else None
 
     def lines(self) -> Iterator[tuple[str, int]]:
         """(sourcedId, line) of every kept row, in file order."""
@@ -281,14 +288,17 @@ def read_demographics(ctx: Ctx) -> Demographics:
         if opened is None:
             return Demographics()
         rows, iterator = opened
-        index, hashes = Demographics(rows), RowHashes()
+        index, hashes, races = Demographics(rows), RowHashes(), RaceReader(rows, ctx.result)
         for row in iterator:
-            if not row.get("sourcedId"):
+            uid = row.get("sourcedId")
+            if not uid:
                 ctx.result.error(
                     "missing-value", rows.file, row.line, rows.col("sourcedId"), None, "a sourcedId"
                 )
                 continue
             hashes.add(row)
-            index.add(row)
+            if uid not in index:  # a repeat is reported by the hashes, not read again
+                index.add(row, races.read(row))
+        races.finish()
     hashes.report(rows, ctx.result)
     return index

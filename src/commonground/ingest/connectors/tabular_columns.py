@@ -13,9 +13,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from . import canonical
+from . import canonical, race
 from .edfi_records import ATTENDANCE
 from .mapping import Mapping
+from .race import parse_race_ethnicity
 from .values import looks_like_formula, parse_bool, parse_date, parse_float, parse_grade, parse_int, parse_sex
 
 FORMULA_EXPECTED = "plain text; a value starting with = + - @ could run as a spreadsheet formula (kept as text, never evaluated)"
@@ -39,6 +40,8 @@ def converter(
         return parse_bool, "yes/no, true/false or 1/0"
     if name == "sex":
         return parse_sex, "female, male, nonbinary or not selected (or a value_maps entry)"
+    if name == "race_ethnicity":
+        return parse_race_ethnicity, race.EXPECTED
     if name == "grade_level":
         return parse_grade, "a grade level such as KG, 1 … 12, PK"
     if name == "category" and table == "attendance_event":
