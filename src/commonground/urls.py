@@ -12,6 +12,7 @@ urlpatterns = [
     path("ingest/", include("commonground.ingest.urls")),
     path("governance/", include("commonground.governance.urls")),
     path("linkage/", include("commonground.linkage.urls")),
+    path("questions/", include("commonground.questions.urls")),
     path("", include("commonground.actionlists.urls")),  # /students/ and /requests/
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switch on public pages

@@ -22,6 +22,7 @@ from commonground.cli import ingest as ingest_cmd
 from commonground.cli import link as link_cmd
 from commonground.cli import linkage as linkage_cmd
 from commonground.cli import pull as pull_cmd
+from commonground.cli import questions as questions_cmd
 from commonground.home import ENV_VAR
 
 app = typer.Typer(
@@ -81,6 +82,8 @@ app.add_typer(audit_cmd.audit_app, name="audit")
 app.command("check")(check_cmd.check)
 app.command("backup")(backup_cmd.backup)
 app.command("restore")(backup_cmd.restore)
+app.command("questions")(questions_cmd.questions)
+app.command("release")(questions_cmd.release)
 
 
 def run() -> None:

@@ -118,6 +118,11 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
     statuses = list(Submission.objects.values_list("status", flat=True))
     linkage = link_community(progress)  # every person record gets a hub person id; borderline pairs queue
     population = refresh_population_index()
+    from commonground.questions.demo import load_demo_questions
+
+    if progress:
+        progress("publishing the demo questions", 0, 1)
+    questions = load_demo_questions()  # >= 8 approved questions, each with a published release
     headline = (
         f"{manifest['district']['name']}: {len(manifest['schools'])} schools, {manifest['students']:,} students, "
         f"{len(manifest['partners'])} community partners; {counts['organizations']} organizations, "
@@ -135,5 +140,6 @@ def build_demo(*, home: Path, students: int, seed: int, progress: Progress | Non
         "action_lists": action_lists,
         "population_index": population,
         "linkage": linkage,
+        "questions": questions,
         "community_dir": str(community_dir(home, students, seed)),
     }

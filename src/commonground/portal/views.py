@@ -55,12 +55,10 @@ class TransparencyView(TemplateView):
 
 
 def published_questions() -> list[Any]:
-    """Questions with a published release (empty until the question catalog is installed)."""
-    try:
-        from commonground.questions.models import Question  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return []
-    return list(Question.objects.filter(status="published").order_by("slug"))
+    """Published questions whose audience is the public (the question catalog decides which)."""
+    from commonground.questions.catalog import public_questions
+
+    return list(public_questions())
 
 
 class FamilyLandingView(TemplateView):

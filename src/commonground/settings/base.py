@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "commonground.portal",
     "commonground.linkage",
     "commonground.actionlists",
+    "commonground.questions",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,9 @@ COMMONGROUND_CONTACT_EMAIL = os.environ.get("COMMONGROUND_CONTACT_EMAIL", "")
 COMMONGROUND_CONTACT_ADDRESS = os.environ.get("COMMONGROUND_CONTACT_ADDRESS", "")
 COMMONGROUND_HOME = HOME
 COMMONGROUND_DATA_DIR = HOME / "data"
+#: Neighbourhood boundaries the dashboards' maps draw (GeoJSON, one feature per neighbourhood named by its "name"
+#: property). Empty: <hub home>/boundaries.geojson when it exists, else the demo city's bundled boundaries.
+COMMONGROUND_BOUNDARIES = os.environ.get("COMMONGROUND_BOUNDARIES", "")
 #: Sign a checkpoint of the audit chain every this many entries (0: only on `commonground audit checkpoint`).
 COMMONGROUND_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("COMMONGROUND_AUDIT_CHECKPOINT_EVERY", "1000"))
 

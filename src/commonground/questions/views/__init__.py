@@ -1,0 +1,1 @@
+"""Pages of the question catalog (the dashboards live in :mod:`.dashboard`)."""
