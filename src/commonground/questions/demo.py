@@ -5,8 +5,8 @@ steward publishes a release (a system read of the data plane, then suppression a
 Idempotent: a second run proposes nothing again and publishes only what has no release yet.
 
 Only indicators and breakdowns the demo data supports are used: the demo's state tests carry no subject (so
-grade-3 reading and grade-8 math find no tests) and its school file no neighbourhood, so those questions are
-left out and service gaps are shown by school. Early-warning flags are shown by program participation rather
+grade-3 reading and grade-8 math find no tests), so those questions are left out. Service gaps are shown by
+school and by neighbourhood (the registry places each school in one: district files carry none). Early-warning flags are shown by program participation rather
 than by school: with few suspensions per elementary school, whole-cell suppression hides every school (and the
 total) at the default minimum cell size.
 """
@@ -76,8 +76,9 @@ QUESTIONS = [
                  Cadence.ANNUAL),
     DemoQuestion("service-gaps-by-school", "funder",
                  "Where are chronically absent students who no program serves?",
-                 "Direct new grants and program sites to the schools with the widest gap.",
-                 "Community Foundation and district leadership", ["service_gaps"], [["school"]], Audience.PUBLIC,
+                 "Direct new grants and program sites to the schools and neighbourhoods with the widest gap.",
+                 "Community Foundation and district leadership", ["service_gaps"], [["school"], ["neighborhood"]],
+                 Audience.PUBLIC,
                  Cadence.ANNUAL),
     DemoQuestion("attendance-participants", "coordinator",
                  "Is attendance higher among students in a community program than among those who are not?",

@@ -65,6 +65,45 @@ def person_link() -> tuple[pa.Table, dict[str, int]]:
     return table, {"records": len(ids), "people": len(set(hubs))}
 
 
+def registry_neighbourhoods() -> pa.Table:
+    """(district, school_id, neighborhood) for every school the ecosystem registry places in a neighbourhood.
+
+    District exports (OneRoster orgs, Ed-Fi School) carry no neighbourhood, so the hub's registry supplies it; a
+    neighbourhood a school row does carry wins.
+    """
+    from commonground.ecosystem.models import Organization
+
+    rows = (
+        Organization.objects.filter(kind="school")
+        .exclude(external_id="")
+        .exclude(neighborhood="")
+        .values_list("parent__slug", "external_id", "neighborhood")
+    )
+    parents, ids, names = zip(*rows, strict=True) if rows else ((), (), ())
+    return pa.table(
+        {
+            "district": pa.array(parents, pa.string()),
+            "school_id": pa.array(ids, pa.string()),
+            "neighborhood": pa.array(names, pa.string()),
+        }
+    )
+
+
+def _school_view(con: duckdb.DuckDBPyConnection) -> None:
+    """The ``school`` view: each school row's neighbourhood filled from the registry where the row has none,
+    plus the registry's schools a district never sent a school row for (so their students still get one)."""
+    dataplane.current_relation(con, "school").create_view("school_sent")
+    con.register("school_registry", registry_neighbourhoods())
+    con.execute(
+        "CREATE VIEW school AS SELECT s.* REPLACE (coalesce(nullif(s.neighborhood, ''), ("
+        "SELECT min(r.neighborhood) FROM school_registry r WHERE r.school_id = s.school_id "
+        "AND (r.district IS NULL OR r.district = s.source_org))) AS neighborhood) FROM school_sent s "
+        "UNION ALL BY NAME SELECT r.district AS source_org, r.school_id, r.neighborhood FROM school_registry r "
+        "WHERE r.district IS NOT NULL AND NOT EXISTS (SELECT 1 FROM school_sent s "
+        "WHERE s.school_id = r.school_id AND s.source_org = r.district)"
+    )
+
+
 def earlier_tables(earlier: Sequence[Release], indicator_id: str) -> list[pa.Table]:
     """What earlier releases published for ``indicator_id``: one audit table per breakdown set they used."""
     indicator = INDICATORS[indicator_id]
@@ -151,7 +190,10 @@ def compute(
         con = dataplane.connect()
         try:
             for table in sorted(needed):
-                dataplane.current_relation(con, table).create_view(table)
+                if table == "school":
+                    _school_view(con)
+                else:
+                    dataplane.current_relation(con, table).create_view(table)
             submissions = _submissions(needed)
             for indicator_id in question.indicators:
                 before = earlier_tables(earlier, indicator_id)

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from commonground.questions.actions import do_publish_release
-from tests.e2e.conftest import browser  # noqa: F401 - the session's Chromium
 from tests.e2e.test_accessibility import axe_page, violations  # noqa: F401 - the page with axe-core
 from tests.factories import PASSWORD
 from tests.questions.app_world import approved, make_world, propose
