@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_audit
+import bench_encryption
 import bench_gate
 import bench_generator
 import bench_ingest
@@ -46,7 +47,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["generator", "linkage", "ingest", "privacy", "audit", "gate", "registry", "questions"],
+        choices=[
+            "generator", "linkage", "ingest", "privacy", "audit", "gate", "registry", "questions", "encryption",
+        ],
         default=None,
     )
     args = parser.parse_args()
@@ -68,6 +71,8 @@ def main() -> int:
     if args.only in (None, "registry"):
         # 10,000 new records against a registry of the generator's community at the largest linkage size
         results.append(bench_registry.run(students=max(args.link_sizes)))
+    if args.only in (None, "encryption"):
+        results.append(bench_encryption.run(students=min(args.students, 100_000)))
     failed = False
     for result in results:
         print(json.dumps(result, indent=2, default=str))

@@ -33,17 +33,24 @@ READERS = frozenset(
 )  # fmt: skip
 #: Modules that may read the data plane themselves: the gate, the data plane, ingest's own machinery (it writes
 #: and validates batches), the hub's own jobs (linkage, the population index: they run under ``system_read``,
-#: which the runtime walk checks), and Django-free engines that read only the files their caller hands them.
+#: which the runtime walk checks; destruction, which deletes and rewrites batches and checks that nothing readable
+#: is left), and Django-free engines that read only the files their caller hands them.
 ALLOWED = (
     "governance/gate.py",
     "governance/population.py",
     "ingest/",
     "linkage/",
+    "governance/destruction/",
     "questions/indicators/",
     "demo/generator/",
 )
 #: Pages serve people like any other page, whatever package they live in.
-NOT_ALLOWED = ("ingest/views/", "linkage/views.py", "linkage/review_records.py")
+NOT_ALLOWED = (
+    "ingest/views/",
+    "linkage/views.py",
+    "linkage/review_records.py",
+    "governance/destruction/views.py",
+)
 
 
 def _allowed(relative: str) -> bool:

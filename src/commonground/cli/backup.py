@@ -120,7 +120,8 @@ def restore(
     except BackupError as exc:
         fail(str(exc))
     call_command("migrate", interactive=False, verbosity=0)
-    problems = _verify_restored(checked.manifest)
+    destroyed = _replay_destructions()
+    problems = _verify_restored(checked.manifest, destroyed)
     if problems:
         fail("restored, but the check FAILED: " + "; ".join(problems))
     _audit(
@@ -134,7 +135,21 @@ def restore(
     )
 
 
-def _verify_restored(manifest: dict[str, Any]) -> list[str]:
+def _replay_destructions() -> set[int]:
+    """Re-apply the destruction ledger (kept with the keys), so a restore never brings destroyed data back."""
+    from commonground.governance.destruction import replay
+    from commonground.governance.destruction.ledger import LedgerError
+
+    try:
+        done = replay()
+    except LedgerError as exc:
+        fail(f"restored, but the destruction ledger cannot be trusted: {exc}")
+    if done.changed:
+        typer.echo(f"re-applied {len(done.changed)} destructions from the destruction ledger")
+    return done.destroyed_submissions
+
+
+def _verify_restored(manifest: dict[str, Any], destroyed: set[int] | None = None) -> list[str]:
     from commonground.core import auditlog
     from commonground.core.models import AuditEvent
     from commonground.ingest import dataplane
@@ -144,7 +159,7 @@ def _verify_restored(manifest: dict[str, Any]) -> list[str]:
     if size and not AuditEvent.objects.filter(seq=size, entry_hash=head_hash).exists():
         problems.append(f"the audit log does not hold entry {size} as it was at backup time")
     _head, accepted = _state()
-    if accepted != manifest["accepted_submissions"]:
+    if accepted != [s for s in manifest["accepted_submissions"] if s not in (destroyed or set())]:
         problems.append("the accepted submissions differ from the backup's manifest")
     for slug, sid in dataplane.accepted_batches():
         if not any(dataplane.data_dir().glob(f"batches/*/org={slug}/submission={sid}")):

@@ -14,6 +14,7 @@ from commonground.cli import audit as audit_cmd
 from commonground.cli import backup as backup_cmd
 from commonground.cli import check as check_cmd
 from commonground.cli import demo as demo_cmd
+from commonground.cli import destroy as destroy_cmd
 from commonground.cli import disclosures as disclosures_cmd
 from commonground.cli import encode as encode_cmd
 from commonground.cli import governance as governance_cmd
@@ -84,6 +85,7 @@ app.command("backup")(backup_cmd.backup)
 app.command("restore")(backup_cmd.restore)
 app.command("questions")(questions_cmd.questions)
 app.command("release")(questions_cmd.release)
+app.add_typer(destroy_cmd.destroy_app, name="destroy")
 
 
 def run() -> None:

@@ -81,7 +81,7 @@ class ConsentAdmin(ReadOnlyAdmin):
         "revoked_at",
     )
     list_filter = ("signature_method", "relationship", "purpose_category")
-    search_fields = ("student_name", "source_person_id", "signer_name", "form_reference", "hub_person_id")
+    search_fields = ("source_person_id", "form_reference", "hub_person_id")  # names are encrypted at rest
     autocomplete_fields = ("source_organization", "collected_by")
     list_select_related = ("source_organization",)
 
@@ -95,7 +95,7 @@ class DirectoryDesignationAdmin(StewardModelAdmin):
 @admin.register(DirectoryOptOut)
 class DirectoryOptOutAdmin(StewardModelAdmin):
     list_display = ("student_name", "district", "source_person_id", "received_on", "withdrawn_on")
-    search_fields = ("student_name", "source_person_id", "requested_by")
+    search_fields = ("source_person_id",)  # names are encrypted at rest: not searchable
 
 
 @admin.register(DisclosureRecord)

@@ -33,11 +33,11 @@ class ConsentTable(Table):
     default_sort = "-signed"
     columns = (
         Column(
-            "student", "Student", lambda c: c.student_name, lambda c: c.get_absolute_url(), ("student_name",)
-        ),
+            "student", "Student", lambda c: c.student_name, lambda c: c.get_absolute_url()
+        ),  # not sortable: names are encrypted at rest
         Column("record", "Record", lambda c: f"{c.source_organization.slug} / {c.source_person_id}"),
         Column("signer", "Signed by", lambda c: f"{c.signer_name} ({c.get_relationship_display()})"),
-        Column("signed", "Signed on", lambda c: c.signed_on, order_by=("signed_on", "student_name")),
+        Column("signed", "Signed on", lambda c: c.signed_on, order_by=("signed_on", "id")),
         Column(
             "method", "Method", lambda c: c.get_signature_method_display(), order_by=("signature_method",)
         ),
@@ -67,8 +67,8 @@ class OptOutTable(Table):
 
     columns = (
         Column(
-            "student", "Student", lambda o: o.student_name, lambda o: o.get_absolute_url(), ("student_name",)
-        ),
+            "student", "Student", lambda o: o.student_name, lambda o: o.get_absolute_url()
+        ),  # not sortable: names are encrypted at rest
         Column("district", "District", lambda o: o.district, order_by=("district__name",)),
         Column("received", "Received", lambda o: o.received_on, order_by=("received_on",)),
         Column("withdrawn", "Withdrawn", lambda o: o.withdrawn_on or "—", order_by=("withdrawn_on",)),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from commonground.governance.destruction import views as destruction
 from commonground.governance.views import (
     agreements,
     consents,
@@ -63,4 +64,15 @@ urlpatterns = [
     path("opt-outs/<int:pk>/", directory.OptOutDetailView.as_view(), name="optout_detail"),
     path("opt-outs/<int:pk>/withdraw/", directory.OptOutWithdrawView.as_view(), name="optout_withdraw"),
     path("disclosures/", disclosures.DisclosureListView.as_view(), name="disclosure_list"),
+    path("destruction/", destruction.CertificateListView.as_view(), name="destruction_list"),
+    path(
+        "destruction/<str:certificate_id>/",
+        destruction.CertificateDetailView.as_view(),
+        name="destruction_certificate",
+    ),
+    path(
+        "destruction/<str:certificate_id>.json",
+        destruction.CertificateJsonView.as_view(),
+        name="destruction_certificate_json",
+    ),
 ]

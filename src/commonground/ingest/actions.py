@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from commonground.core import audit
 from commonground.ecosystem.models import InformationSystem, Organization
-from commonground.ingest import dataplane, fixes, policy
+from commonground.ingest import dataplane, fixes, policy, sealing
 from commonground.ingest.choices import Semantics, SubmissionFormat, SubmissionStatus
 from commonground.ingest.connectors.canonical import data_field_names
 from commonground.ingest.connectors.edfi_xml import parse_edfi_xml
@@ -282,6 +282,7 @@ def _reject(acting_user: Any, submission: Submission) -> Submission:
 
 def _publish(acting_user: Any, submission: Submission, staging: Path) -> Submission:
     slug = submission.organization.slug
+    sealing.seal_staging(staging, slug)  # identifying columns encrypted before publishing, outside the lock
     with dataplane.publish_lock():
         dataplane.recover()
         close_interrupted()

@@ -51,6 +51,7 @@ from typing import Any
 import duckdb
 from django.conf import settings
 
+from commonground.ingest import sealing
 from commonground.ingest.connectors import quarantine, sink
 from commonground.ingest.connectors.canonical import CURRENT_KEYS, SCHEMAS, empty_table
 
@@ -90,8 +91,13 @@ def quarantine_dir(table: str, org_slug: str, submission_id: int) -> Path:
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection that never downloads or loads extensions on its own."""
-    return duckdb.connect(config=dict(DUCKDB_CONFIG))
+    """An in-memory DuckDB connection that never downloads or loads extensions on its own.
+
+    It can open sealed identifying columns (:mod:`.sealing`), as :func:`current_relation` needs.
+    """
+    con = duckdb.connect(config=dict(DUCKDB_CONFIG))
+    sealing.register(con)
+    return con
 
 
 @contextlib.contextmanager
@@ -169,8 +175,10 @@ def sync_tree(folder: Path) -> None:
 def move_into_place(staging: Path, org_slug: str, submission_id: int) -> list[Path]:
     """Rename each staged table folder into ``batches/`` (and quarantined rows into ``quarantine/``).
 
-    Each rename is atomic; returns the folders placed.
+    Each rename is atomic; returns the folders placed. Identifying columns are sealed first if the caller did
+    not (:func:`.sealing.seal_staging`): no plaintext name or birth date is ever published.
     """
+    sealing.seal_staging(staging, org_slug)
     placed: list[Path] = []
     moves = [
         (folder, batch_dir(folder.name, org_slug, submission_id))
@@ -311,6 +319,14 @@ def current_relation(
         return con.from_arrow(empty_table(table))
     files = "[" + ", ".join(_literal(str(path)) for _b, path in found) + "]"
     source = f"read_parquet({files})"
+    sealed = [sealing.sealed_columns(path, table) for _b, path in found]
+    if any(sealed):  # identifying columns are opened file by file, before the files are combined
+        sealing.ensure_registered(con)
+        parts = [
+            f"SELECT * FROM {sealing.relation_sql(path, table, cols)}"
+            for (_b, path), cols in zip(found, sealed, strict=True)
+        ]
+        source = "(" + " UNION ALL BY NAME ".join(parts) + ")"
     if len(found) == 1:
         return con.sql(f"SELECT * FROM {source} WHERE {LIVE}")
     order = ", ".join(f"({_literal(str(b.submission_id))}, {i})" for i, (b, _path) in enumerate(found))

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from django.db import transaction
 from django.utils import timezone
 
 from commonground.ecosystem.models import InformationSystem, Organization
-from commonground.ingest import dataplane
+from commonground.ingest import dataplane, sealing
 from commonground.ingest.actions import _publish, _reject, build_report, fingerprint
 from commonground.ingest.choices import Semantics, SubmissionFormat, SubmissionStatus
 from commonground.ingest.connectors.canonical import schema
@@ -127,7 +126,7 @@ def _previous_table(previous: Submission, name: str) -> pa.Table | None:
     for sub in earlier.only("id"):
         path = dataplane.batch_dir(name, previous.organization.slug, sub.pk) / dataplane.PART
         if path.exists():
-            return pq.read_table(path)
+            return sealing.read_table(path, name)  # identifying columns decrypted for the merge
     return None
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 
 from commonground.core import audit
 from commonground.ecosystem.models import Organization
-from commonground.ingest import dataplane
+from commonground.ingest import dataplane, sealing
 from commonground.ingest.choices import SubmissionStatus
 from commonground.ingest.connectors.canonical import KEYS, data_field_names
 from commonground.ingest.connectors.mapping import Mapping
@@ -113,7 +113,7 @@ def quarantine_csv(submission: Submission, table: str) -> Iterator[str]:
     con = dataplane.connect()
     with contextlib.closing(con), system_read(job, details={"submission": submission.pk, "table": table}):
         select = ", ".join(quote(c) for c in [*columns, REASONS, "source_file", "source_line"])
-        rel = con.read_parquet(str(path)).project(select).order("source_file, source_line")
+        rel = sealing.read_relation(con, path, table).project(select).order("source_file, source_line")
         for batch in rel.to_arrow_reader(1000):
             for row in batch.to_pylist():
                 cells = [_cell(row[c], False) for c in columns]

@@ -89,10 +89,10 @@ def registry_neighbourhoods() -> pa.Table:
     )
 
 
-def _school_view(con: duckdb.DuckDBPyConnection) -> None:
-    """The ``school`` view: each school row's neighbourhood filled from the registry where the row has none,
+def _school_view(con: duckdb.DuckDBPyConnection, sent: duckdb.DuckDBPyRelation) -> None:
+    """The ``school`` view over the schools ``sent``: each school row's neighbourhood filled from the registry where the row has none,
     plus the registry's schools a district never sent a school row for (so their students still get one)."""
-    dataplane.current_relation(con, "school").create_view("school_sent")
+    sent.create_view("school_sent")
     con.register("school_registry", registry_neighbourhoods())
     con.execute(
         "CREATE VIEW school AS SELECT s.* REPLACE (coalesce(nullif(s.neighborhood, ''), ("
@@ -191,7 +191,7 @@ def compute(
         try:
             for table in sorted(needed):
                 if table == "school":
-                    _school_view(con)
+                    _school_view(con, dataplane.current_relation(con, "school"))
                 else:
                     dataplane.current_relation(con, table).create_view(table)
             submissions = _submissions(needed)

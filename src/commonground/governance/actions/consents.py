@@ -53,7 +53,9 @@ def do_record_consent(*, acting_user: Any, recipients: Iterable[Organization] = 
         actor=acting_user,
         action="governance.record_consent",
         obj=consent,
-        summary=f"Recorded consent for {consent.student_name} ({consent.get_signature_method_display().lower()})",
+        # Names stay out of the audit log (it is never re-encrypted or shredded): the consent's ids say who.
+        summary=f"Recorded consent for student {consent.source_person_id} of {consent.source_organization.slug} "
+        f"({consent.get_signature_method_display().lower()})",
         details={"elements": consent.elements, "purpose_category": consent.purpose_category},
     )
     return consent
@@ -86,9 +88,9 @@ def do_revoke_consent(
         actor=acting_user,
         action="governance.revoke_consent",
         obj=consent,
-        summary=f"Revoked consent for {consent.student_name}",
+        summary=f"Revoked consent for student {consent.source_person_id} of {consent.source_organization.slug}",
         details={
-            "requested_by": requested_by,
+            "requested_by": "recorded on the consent (encrypted)",  # a person's name: not in the log
             "reason": reason,
             "revoked_at": consent.revoked_at.isoformat(),
         },

@@ -61,7 +61,8 @@ def do_record_opt_out(*, acting_user: Any, district: Organization, **fields: Any
         DirectoryOptOut(district=district, **fields),
         acting_user=acting_user,
         action="governance.record_opt_out",
-        summary=f"Recorded directory opt-out for {fields.get('student_name', '')}",
+        # Names stay out of the audit log (it is never re-encrypted or shredded): the ids say who.
+        summary=f"Recorded directory opt-out for student {fields.get('source_person_id', '')}",
     )
 
 
@@ -81,7 +82,7 @@ def do_withdraw_opt_out(
         actor=acting_user,
         action="governance.withdraw_opt_out",
         obj=opt_out,
-        summary=f"Directory opt-out for {opt_out.student_name} withdrawn",
+        summary=f"Directory opt-out for student {opt_out.source_person_id} withdrawn",
         details={"withdrawn_on": withdrawn_on.isoformat()},
     )
     return opt_out

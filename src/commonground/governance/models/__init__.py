@@ -9,6 +9,7 @@ from commonground.governance.models.agreements import (
     Signatory,
 )
 from commonground.governance.models.consent import Consent
+from commonground.governance.models.destruction import DestructionCertificate, DestructionKind
 from commonground.governance.models.directory import DirectoryDesignation, DirectoryOptOut
 from commonground.governance.models.disclosures import DisclosureBasis, DisclosureRecord, DisclosureRoute
 from commonground.governance.models.holds import Hold, HoldScope
@@ -20,6 +21,8 @@ __all__ = [
     "AgreementQuerySet",
     "AgreementVersion",
     "Consent",
+    "DestructionCertificate",
+    "DestructionKind",
     "DirectoryDesignation",
     "DirectoryOptOut",
     "DisclosureBasis",

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from commonground.core.encrypted_fields import EncryptedTextField
 from commonground.core.models import TimeStampedModel
 from commonground.ecosystem.choices import OrganizationKind
 from commonground.governance import elements as catalog
@@ -42,14 +43,14 @@ class Consent(TimeStampedModel):
     source_person_id = models.CharField(
         max_length=64, help_text="The student's id in that organization's records."
     )
-    student_name = models.CharField(max_length=200)
+    student_name = EncryptedTextField(max_length=200)  # encrypted at rest, like every name the hub keeps
     # Null until the person registry links the record; "" would make unlinked students look alike.
     hub_person_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
     collected_by = models.ForeignKey(
         "ecosystem.Organization", on_delete=models.PROTECT, related_name="collected_consents"
     )
 
-    signer_name = models.CharField(max_length=200)
+    signer_name = EncryptedTextField(max_length=200)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     elements = models.JSONField(help_text="The records that may be disclosed (99.30(b)(1)): table.column.")
     purpose = models.TextField(help_text="The purpose, as the form states it (99.30(b)(2)).")
@@ -70,7 +71,7 @@ class Consent(TimeStampedModel):
         max_length=200, blank=True, help_text="Where the signed paper form is kept (scan id, binder, page)."
     )
     verification_method = models.CharField(max_length=30, choices=IdentityVerification.choices, blank=True)
-    verified_identity = models.CharField(
+    verified_identity = EncryptedTextField(
         max_length=200,
         blank=True,
         help_text="Electronic: the authenticated account or document that identified the signer.",
@@ -85,11 +86,11 @@ class Consent(TimeStampedModel):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    revocation_requested_by = models.CharField(max_length=200, blank=True)
+    revocation_requested_by = EncryptedTextField(max_length=200, blank=True)
     revocation_reason = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-signed_on", "student_name"]
+        ordering = ["-signed_on", "-id"]  # names are encrypted: the database cannot sort by them
         indexes = [models.Index(fields=["source_organization", "source_person_id"], name="consent_student")]
         constraints = [
             models.CheckConstraint(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from commonground.core.encrypted_fields import EncryptedTextField
 from commonground.core.models import TimeStampedModel
 from commonground.governance import elements as catalog
 from commonground.governance.choices import Relationship
@@ -97,17 +98,17 @@ class DirectoryOptOut(TimeStampedModel):
         "ecosystem.Organization", on_delete=models.PROTECT, related_name="+"
     )
     source_person_id = models.CharField(max_length=64)
-    student_name = models.CharField(max_length=200)
+    student_name = EncryptedTextField(max_length=200)  # encrypted at rest, like every name the hub keeps
     # Null until the person registry links the record; "" would make unlinked students look alike.
     hub_person_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
-    requested_by = models.CharField(max_length=200)
+    requested_by = EncryptedTextField(max_length=200)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     received_on = models.DateField()
     elements = models.JSONField(default=list, blank=True, help_text="Empty: every directory element.")
     withdrawn_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-received_on", "student_name"]
+        ordering = ["-received_on", "-id"]  # names are encrypted: the database cannot sort by them
         indexes = [models.Index(fields=["source_organization", "source_person_id"], name="optout_student")]
 
     def __str__(self) -> str:

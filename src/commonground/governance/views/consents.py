@@ -36,7 +36,7 @@ class ConsentListView(StewardObjectListView):
     model = Consent
     queryset = Consent.objects.select_related(*RELATED)
     table_class = ConsentTable
-    search_fields = ("student_name", "source_person_id", "signer_name", "form_reference", "hub_person_id")
+    search_fields = ("source_person_id", "form_reference", "hub_person_id")  # names are encrypted at rest
     kind_field = "signature_method"
     kind_label = "Signed"
     title = "Consents"

@@ -77,7 +77,7 @@ class OptOutListView(StewardObjectListView):
     model = DirectoryOptOut
     queryset = DirectoryOptOut.objects.select_related("district")
     table_class = OptOutTable
-    search_fields = ("student_name", "source_person_id", "requested_by")
+    search_fields = ("source_person_id",)  # names are encrypted at rest: not searchable
     title = "Directory opt-outs"
     intro = "Families who refused directory disclosures (34 CFR 99.37(a)(2)). Their children are left out of them."
     create_url_name = "governance:optout_create"
