@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from commonground.core.models import AuditEvent
+from commonground.governance.models import PopulationFact
 from commonground.people.models import Membership, User
 from commonground.portal import actions, identity
 from commonground.portal.models import FamilyLink, FamilyRequest, Invitation
@@ -31,9 +32,10 @@ def births(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def school_staff() -> User:
-    return make_user_with_role(
-        "case_manager", OrganizationFactory(slug="northside", kind="school"), username="ms-lee"
-    )
+    school = OrganizationFactory(slug="northside", kind="school")
+    # Staff issue codes only for children their organization serves: the school holds the child's record.
+    PopulationFact.objects.create(hub_person_id=CHILD, kind="record", organization=school, value="S-7")
+    return make_user_with_role("case_manager", school, username="ms-lee")
 
 
 def issue(staff: User) -> str:

@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 
 from commonground.ecosystem.models import Organization
 from commonground.governance.actions import do_revoke_consent
-from commonground.governance.models import Consent
+from commonground.governance.models import Consent, PopulationFact, PopulationFactKind
 from commonground.people.choices import Role
 from commonground.people.models import User
 from commonground.people.permissions import is_steward
@@ -214,6 +214,20 @@ class InvitationCreateView(LoginRequiredMixin, View):
         memberships = user.active_memberships().filter(role__in=INVITING_ROLES).select_related("organization")
         return [m.organization for m in memberships]
 
+    def issuer(self, user: Any, organizations: list[Organization], hub_person_id: str) -> Organization | None:
+        """The first of ``organizations`` that holds a record of the child or serves them in a program; a
+        steward issues for any child (in the name of their first organization)."""
+        if is_steward(user):
+            return organizations[0]
+        serving = set(
+            PopulationFact.objects.filter(
+                hub_person_id=hub_person_id,
+                organization__in=organizations,
+                kind__in=(PopulationFactKind.RECORD, PopulationFactKind.PROGRAM),
+            ).values_list("organization_id", flat=True)
+        )
+        return next((org for org in organizations if org.pk in serving), None)
+
     def get(self, request: HttpRequest) -> HttpResponse:
         """The form."""
         if not self.organizations(request.user):
@@ -228,10 +242,16 @@ class InvitationCreateView(LoginRequiredMixin, View):
         form = InvitationForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
+        hub_person_id = form.cleaned_data["hub_person_id"]
+        issuer = self.issuer(request.user, organizations, hub_person_id)
+        if issuer is None:
+            # A code opens the child's whole record to whoever holds it: staff hand one out only for a child
+            # their organization serves (the same answer whether or not the child exists elsewhere).
+            raise PermissionDenied("You may issue codes only for children your organization serves.")
         invitation, code = actions.do_issue_invitation(
             acting_user=request.user,
-            organization=organizations[0],
-            hub_person_id=form.cleaned_data["hub_person_id"],
+            organization=issuer,
+            hub_person_id=hub_person_id,
             relationship=form.cleaned_data["relationship"],
         )
         return render(request, "portal/invitation_letter.html", {"invitation": invitation, "code": code})

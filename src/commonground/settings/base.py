@@ -184,6 +184,8 @@ AXES_VERBOSE = False
 #: Roles that can see student-level data sign in with a TOTP code too (people/security.py).
 COMMONGROUND_REQUIRE_2FA = os.environ.get("COMMONGROUND_REQUIRE_2FA", "1") == "1"
 OTP_TOTP_ISSUER = COMMONGROUND_HUB_NAME
+#: Nobody reads a TOTP secret back from the admin (its QR code and key pages answer 403), stewards included.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 COMMONGROUND_SESSION_IDLE_MINUTES = int(os.environ.get("COMMONGROUND_SESSION_IDLE_MINUTES", "30"))
 COMMONGROUND_SESSION_MAX_HOURS = int(os.environ.get("COMMONGROUND_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = COMMONGROUND_SESSION_MAX_HOURS * 3600

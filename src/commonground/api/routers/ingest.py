@@ -8,12 +8,13 @@ accepted (``status: "duplicate"``, nothing new published) and 400 when the reque
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.params import functions as param
 
 from commonground.api.auth import token_of
 from commonground.ingest.choices import SubmissionFormat
@@ -26,6 +27,8 @@ from commonground.ingest.models import Submission
 router = Router(tags=["submissions"])
 
 MAX_PAGE = 500
+#: Database ids are signed 64-bit integers: a larger id cannot exist (and would overflow the query).
+MAX_ID = 2**63 - 1
 FormatName = Literal["oneroster", "edfi-xml", "tabular"]
 
 
@@ -33,6 +36,17 @@ class ErrorOut(Schema):
     """Why a request was refused, in plain words."""
 
     detail: str
+
+
+class InvalidOut(ErrorOut):
+    """A malformed request: what is wrong, in plain words, and (when fields failed validation) each field's problem."""
+
+    errors: list[dict[str, Any]] | None = None
+
+
+#: Answers every operation may give besides its own: a malformed request, a missing/unknown/revoked token, an
+#: oversized body. Documented so that partners (and schemathesis) can rely on the schema for every answer.
+REFUSALS: dict[int, type[Schema]] = {400: InvalidOut, 401: ErrorOut, 413: ErrorOut}
 
 
 class IssueOut(Schema):
@@ -134,7 +148,7 @@ def _mapping_for(request: HttpRequest, fmt: str, dataset: str, mapping: str) -> 
 
 @router.post(
     "/submissions",
-    response={200: SubmissionReportOut, 201: SubmissionReportOut, 422: SubmissionReportOut, 400: ErrorOut},
+    response={200: SubmissionReportOut, 201: SubmissionReportOut, 422: SubmissionReportOut, **REFUSALS},
     summary="Send files for one submission",
 )
 def create_submission(
@@ -181,21 +195,28 @@ class SubmissionPage(Schema):
     items: list[SubmissionOut]
 
 
-@router.get("/submissions", response=SubmissionPage, summary="Your organization's submissions")
-def list_submissions(request: HttpRequest, limit: Query[int] = 50, offset: Query[int] = 0) -> dict[str, Any]:
+@router.get(
+    "/submissions", response={200: SubmissionPage, **REFUSALS}, summary="Your organization's submissions"
+)
+def list_submissions(
+    request: HttpRequest,
+    limit: Annotated[int, param.Query(50, ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, param.Query(0, ge=0, le=MAX_ID)] = 0,
+) -> Status[dict[str, Any]]:
     """Your organization's submissions, newest first; ``limit`` (1–500) and ``offset`` page through them."""
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise HttpError(400, f"limit must be between 1 and {MAX_PAGE} and offset at least 0")
     queryset = _own(request)
-    return {"count": queryset.count(), "items": [_summary(s) for s in queryset[offset : offset + limit]]}
+    items = [_summary(s) for s in queryset[offset : offset + limit]]
+    return Status(200, {"count": queryset.count(), "items": items})
 
 
 @router.get(
     "/submissions/{submission_id}",
-    response={200: SubmissionReportOut, 404: ErrorOut},
+    response={200: SubmissionReportOut, 404: ErrorOut, **REFUSALS},
     summary="One submission's report",
 )
-def get_submission(request: HttpRequest, submission_id: int) -> Status[dict[str, Any]]:
+def get_submission(
+    request: HttpRequest, submission_id: Annotated[int, param.Path(..., ge=1, le=MAX_ID)]
+) -> Status[dict[str, Any]]:
     """A submission of your organization with its validation report (others are "not found")."""
     sub = _own(request).filter(pk=submission_id).first()
     if sub is None:
