@@ -20,6 +20,7 @@ import bench_gate
 import bench_generator
 import bench_ingest
 import bench_linkage
+import bench_load
 import bench_privacy
 import bench_questions
 import bench_registry
@@ -49,6 +50,7 @@ def main() -> int:
         "--only",
         choices=[
             "generator", "linkage", "ingest", "privacy", "audit", "gate", "registry", "questions", "encryption",
+            "load",
         ],
         default=None,
     )
@@ -73,6 +75,8 @@ def main() -> int:
         results.append(bench_registry.run(students=max(args.link_sizes)))
     if args.only in (None, "encryption"):
         results.append(bench_encryption.run(students=min(args.students, 100_000)))
+    if args.only in (None, "load"):
+        results.append(bench_load.run(students=500))  # the action list on two gunicorn workers, gate included
     failed = False
     for result in results:
         print(json.dumps(result, indent=2, default=str))

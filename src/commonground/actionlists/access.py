@@ -9,9 +9,10 @@ records (purpose ``own_records``: reading back what it sent is recorded too, mar
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,8 @@ ELEMENTS: tuple[str, ...] = (
     "program_participation.end_date",
 )
 TABLES = tuple(dict.fromkeys(e.split(".", 1)[0] for e in ELEMENTS))
+#: The elements the list's figures use (program spells are on the student's page only).
+LIST_ELEMENTS: tuple[str, ...] = tuple(e for e in ELEMENTS if not e.startswith("program_participation."))
 
 
 def organizations(user: Any, on: dt.date | None = None) -> list[int]:
@@ -119,16 +122,38 @@ class Access:
 
     def reasons(self) -> list[tuple[str, int]]:
         """Each refusal reason (plain words) with how many (student, element) pairs it withholds, most first; per
-        pair the reason of the purpose that got furthest."""
+        pair the reason of the purpose that got furthest.
+
+        An element is withheld when every purpose denies it, so a student's denials under each purpose say it all:
+        students with the same denials are counted once and multiplied (most share one of a few patterns).
+        """
+        if not self.decisions:
+            return []
+        answers = tuple(d.subjects for d in self.decisions)
+        last = _LAST_REASONS.get("last")
+        if (
+            last is not None
+            and len(last[0]) == len(answers)
+            and all(a is b for a, b in zip(last[0], answers, strict=True))
+        ):
+            return list(last[1])  # the gate reused its decisions (``policy_index.remembered``): same reasons
+        patterns: Counter[tuple[tuple[tuple[str, str], ...], ...]] = Counter(
+            tuple(tuple(d.subjects[subject].denied.items()) for d in self.decisions)
+            for subject in self.decisions[0].subjects
+        )
         counts: Counter[str] = Counter()
-        for subject in self.decisions[0].subjects if self.decisions else ():
-            for element in self.decisions[0].elements:
-                if self.allows(subject, element):
-                    continue
-                codes = [d.subjects[subject].denied.get(element) for d in self.decisions]
-                best = max((c for c in codes if c), key=lambda c: policy.RANK[c], default=None)
-                if best:
-                    counts[policy.REASONS[best]] += 1
+        for pattern, students in patterns.items():
+            best: dict[str, str] = {}
+            withheld = set.intersection(*(set(dict(denied)) for denied in pattern))
+            for denied in pattern:
+                for element, code in denied:
+                    if element in withheld and (
+                        element not in best or policy.RANK[code] > policy.RANK[best[element]]
+                    ):
+                        best[element] = code
+            for code in best.values():
+                counts[policy.REASONS[code]] += students
+        _LAST_REASONS["last"] = (answers, counts.most_common())
         return counts.most_common()
 
     def reasons_for(self, subject: str, elements: Sequence[str]) -> list[str]:
@@ -158,29 +183,146 @@ class Access:
                     rows.append(row)
         return rows
 
+    def unnamed(self) -> list[str]:
+        """Students the shared purposes do not name (their names may come from the organization's own records)."""
+        first = self.decisions[0].subjects if self.decisions else {}
+        return [s for s in first if not self.allows_all(s, NAME)]
+
     def own_names(self) -> dict[str, tuple[str, str]]:
         """Names from the user's own organization's records, for students the shared purposes do not name."""
-        if self.own is None or not self.own.allowed_subjects():
+        if self.own is None:
+            return {}
+        unnamed = set(self.unnamed())
+        own = dataclasses.replace(
+            self.own, subjects={s: d for s, d in self.own.subjects.items() if s in unnamed}
+        )
+        if not own.allowed_subjects():
             return {}
         names: dict[str, tuple[str, str]] = {}
-        for row in gate.read(self.own, "person", self.route, path=self.path).to_pylist():
+        for row in gate.read(own, "person", self.route, path=self.path).to_pylist():
             if row.get("first_name") or row.get("last_name"):
                 names.setdefault(
                     row["hub_person_id"], (row.get("first_name") or "", row.get("last_name") or "")
                 )
         return names
 
+    def decided(self) -> tuple[Any, ...]:
+        """The decisions' answers as objects: identical (``is``) when the gate reused its decisions."""
+        return tuple(d.subjects for d in [*self.decisions, self.own] if d is not None)
 
-def authorize(user: Any, subjects: Sequence[str], *, route: str, path: str) -> Access:
-    """Ask the gate, for every shared purpose, what ``user`` may see of ``subjects``.
+    def signature(self, subject: str) -> tuple[Any, ...]:
+        """Everything :meth:`mask` depends on for ``subject``: per purpose, the allowed elements and the
+        organizations whose rows they may come from (a key for figures computed from the masked rows)."""
+        out: list[Any] = []
+        for d in [*self.decisions, self.own]:
+            verdict = d.subjects.get(subject) if d is not None else None
+            allowed = verdict.allowed if verdict is not None else None
+            if not allowed:
+                out.append(())
+            elif len(set(map(id, allowed.values()))) == 1:  # the usual case: one basis for every element
+                out.append((tuple(allowed), next(iter(allowed.values())).sources))
+            else:
+                out.append(tuple((e, b.sources) for e, b in allowed.items()))
+        return tuple(out)
 
-    Names from the organization's own records are asked for the students the shared purposes do not name, and
-    only when something is shared at all.
+    def mask(
+        self, subject: str, records: Mapping[str, list[tuple[int, Row]]], parents: Mapping[int, int | None]
+    ) -> Masked:
+        """``subject``'s rows as the user may see them, and what seeing them discloses under which purpose.
+
+        A cell is kept when a shared purpose allows its element from the organization that sent the row (or that
+        organization's district) — the rule of :func:`commonground.governance.gate.read`; a row without any
+        such cell is dropped.  Each element shown counts under the first purpose that allows it.  A student the
+        shared purposes do not name gets the name from the organization's own records, if any.
+        """
+        verdicts = [d.subjects.get(subject) for d in self.decisions]
+        shown: list[dict[str, None]] = [{} for _ in self.decisions]
+        tables: dict[str, list[Row]] = {}
+        for table, rows in records.items():
+            kept: list[Row] = []
+            cells_of: dict[int, dict[str, int]] = {}  # organization → allowed column → purpose index
+            used: set[int] = set()
+            for org, row in rows:
+                cells = cells_of.get(org)
+                if cells is None:
+                    cells = cells_of[org] = _cells(verdicts, table, row, org, parents.get(org))
+                if cells:
+                    used.add(org)
+                    kept.append({c: (v if c in cells else None) for c, v in row.items()})
+            for org in used:
+                for column, index in cells_of[org].items():
+                    shown[index][f"{table}.{column}"] = None
+            tables[table] = kept
+        own_name: tuple[str, str] | None = None
+        verdict = self.own.subjects.get(subject) if self.own is not None else None
+        named = any(r.get("first_name") or r.get("last_name") for r in tables.get("person", ()))
+        if verdict is not None and verdict.allowed and not named and not self.allows_all(subject, NAME):
+            sources = next(iter(verdict.allowed.values())).sources
+            own_name = next(
+                (
+                    (row.get("first_name") or "", row.get("last_name") or "")
+                    for org, row in records.get("person", ())
+                    if (org in sources or parents.get(org) in sources)
+                    and (row.get("first_name") or row.get("last_name"))
+                ),
+                None,
+            )
+        return Masked(tables, tuple(tuple(s) for s in shown), own_name)
+
+    def disclose(self, shown: Mapping[str, Masked]) -> None:
+        """Record, under each purpose, what the page shows of each student in ``shown`` (route and path of the
+        request); the names read back from the organization's own records under purpose ``own_records``."""
+        for index, decision in enumerate(self.decisions):
+            chosen = {s: m.shown[index] for s, m in shown.items() if m.shown[index]}
+            if chosen:
+                gate.disclose_shown(decision, chosen, self.route, path=self.path)
+        named = {s: NAME for s, m in shown.items() if m.own_name is not None}
+        if named and self.own is not None:
+            gate.disclose_shown(self.own, named, self.route, path=self.path)
+
+
+Row = dict[str, Any]
+#: The reasons last counted, with the decisions' answers they were counted from (kept alive, compared by ``is``).
+_LAST_REASONS: dict[str, tuple[tuple[Any, ...], list[tuple[str, int]]]] = {}
+
+
+@dataclass(frozen=True)
+class Masked:
+    """One student's rows as a user may see them (table → rows), the elements shown under each shared purpose
+    (in the order of :data:`SHARED_PURPOSES`), and the name read back from the user's own records, if used."""
+
+    tables: dict[str, list[Row]]
+    shown: tuple[tuple[str, ...], ...]
+    own_name: tuple[str, str] | None
+
+
+def _cells(
+    verdicts: Sequence[policy.SubjectDecision | None], table: str, row: Row, org: int, district: int | None
+) -> dict[str, int]:
+    """The columns of ``table`` a row sent by ``org`` may show, each with the first purpose that allows it."""
+    out: dict[str, int] = {}
+    for column in row:
+        element = f"{table}.{column}"
+        for index, verdict in enumerate(verdicts):
+            basis = verdict.allowed.get(element) if verdict is not None else None
+            if basis is not None and (org in basis.sources or district in basis.sources):
+                out[column] = index
+                break
+    return out
+
+
+def authorize(
+    user: Any, subjects: Sequence[str], *, route: str, path: str, elements: Sequence[str] = ELEMENTS
+) -> Access:
+    """Ask the gate, for every shared purpose, what ``user`` may see of ``subjects`` (one load of the facts).
+
+    Names from the organization's own records are asked for too, and kept only when something is shared at all;
+    a page uses them only for the students the shared purposes do not name.
     """
-    decisions = [gate.authorize(user, purpose, subjects, ELEMENTS) for purpose in SHARED_PURPOSES]
+    asks = [(purpose, subjects, elements) for purpose in SHARED_PURPOSES]
+    *decisions, own = gate.authorize_many(user, [*asks, (policy.OWN_RECORDS, subjects, NAME)])
     access = Access(decisions, None, route, path)
     # Nothing shared (no agreement, lapsed training...): the page shows the reasons and no student at all.
-    unnamed = [s for s in subjects if not access.allows_all(s, NAME)] if access.visible() else []
-    if unnamed:
-        access.own = gate.authorize(user, policy.OWN_RECORDS, unnamed, NAME)
+    if access.visible():
+        access.own = own
     return access

@@ -1,23 +1,20 @@
-"""An action list for one request: the roster read through the gate, then filtered, searched and sorted."""
+"""An action list for one request: the gate's decision about the whole roster, each student's kept rows masked by
+it (:mod:`.records`, :meth:`.access.Access.mask`), then filtered, searched, sorted and cut to a page; only the
+page's students are recorded as disclosed (:func:`record`, docs/action-lists.md "What counts as disclosed")."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
 
 from commonground.actionlists import access as access_mod
-from commonground.actionlists.students import (
-    COLUMNS,
-    StudentRow,
-    Tables,
-    build_row,
-    read_tables,
-    school_names,
-)
+from commonground.actionlists import records, schooldays
+from commonground.actionlists.students import COLUMNS, StudentRow, Tables, build_row
+from commonground.ecosystem.models import Organization
 
 #: Flags the list can be filtered by, with their labels.
 FLAGS: dict[str, str] = {
@@ -39,11 +36,13 @@ class Query:
     school: str = ""
     sort: str = "name"
     descending: bool = False
+    page: int = 1
 
     @classmethod
     def from_get(cls, params: QueryDict) -> Query:
-        """Read ``q``, ``flag``, ``school`` and ``sort`` (``-`` prefix: descending)."""
+        """Read ``q``, ``flag``, ``school``, ``sort`` (``-`` prefix: descending) and ``page`` (from 1)."""
         sort = params.get("sort", "name")
+        page = params.get("page", "1")
         descending = sort.startswith("-")
         sort = sort.removeprefix("-")
         flag = params.get("flag", "")
@@ -53,6 +52,7 @@ class Query:
             school=params.get("school", "").strip()[:200],
             sort=sort if sort in SORTS else "name",
             descending=descending,
+            page=int(page) if page.isdigit() and 0 < len(page) < 7 else 1,
         )
 
     def matches(self, row: StudentRow) -> bool:
@@ -84,9 +84,14 @@ class Query:
         return (value is None, value if value is not None else 0, row.label.casefold())
 
 
+#: Students per page of the list (sorting, filtering and search range over every student of the roster).
+PAGE_SIZE = 50
+
+
 @dataclass
 class ActionList:
-    """The rows shown, the schools to filter by, why anything is withheld, and the day figures are as of."""
+    """One page of the list (``rows``), how many students match and in all, the schools to filter by, why anything
+    is withheld, and the day figures are as of.  ``shown`` holds what the rows disclose (see :func:`record`)."""
 
     rows: list[StudentRow]
     total: int
@@ -94,38 +99,120 @@ class ActionList:
     reasons: list[tuple[str, int]]
     as_of: dt.date | None
     refused: bool
-    restricted_columns: dict[str, int] = field(default_factory=dict)
+    matched: int = 0
+    page: int = 1
+    pages: int = 1
+    shown: dict[str, access_mod.Masked] = field(default_factory=dict)
+    access: access_mod.Access | None = None
 
 
-def build(user: Any, query: Query, *, route: str, path: str) -> ActionList:
-    """Read the user's roster through the gate and return the filtered, sorted list.
+@dataclass(frozen=True)
+class _Context:
+    """What every row of one request is computed against (part of the key of the figures' memo)."""
 
-    Every table is read for the whole roster (and recorded as disclosed), because flags and sorting need the
-    figures; filtering happens after the read.
-    """
+    as_of: dt.date
+    instructional: frozenset[dt.date] | None
+    schools: tuple[tuple[str, str], ...]
+    parents: tuple[tuple[int, int | None], ...]
+
+
+def _context() -> _Context:
+    days = schooldays.instructional_days()
+    schools: list[tuple[str, str]] = []
+    parents: list[tuple[int, int | None]] = []
+    for pk, parent, kind, external_id, name in Organization.objects.order_by("pk").values_list(
+        "pk", "parent_id", "kind", "external_id", "name"
+    ):
+        parents.append((pk, parent))
+        if kind == "school" and external_id:
+            schools.append((external_id, name))
+    return _Context(
+        schooldays.as_of(days, timezone.localdate()), days or None, tuple(schools), tuple(parents)
+    )
+
+
+def _compute(
+    access: access_mod.Access, snap: records.Snapshot, memo: dict[Any, Any], ctx: _Context, subject: str
+) -> tuple[StudentRow, access_mod.Masked]:
+    """A student's row and what it discloses, from ``memo`` when the same rows were masked the same way."""
+    key = (subject, access.signature(subject))
+    found: tuple[StudentRow, access_mod.Masked] | None = memo.get(key)
+    if found is None:
+        masked = access.mask(subject, snap.students[subject], dict(ctx.parents))
+        data = Tables({t: {subject: rows} for t, rows in masked.tables.items()}, ctx.as_of, ctx.instructional)
+        names = {subject: masked.own_name} if masked.own_name else {}
+        found = (build_row(access, data, subject, names, dict(ctx.schools)), masked)
+        memo[key] = found
+    return found
+
+
+def _all_rows(
+    access: Any, snap: records.Snapshot, ctx: _Context, subjects: list[str]
+) -> list[tuple[StudentRow, access_mod.Masked]]:
+    """Every student's row.  While the gate hands back the very same decisions (it reuses a decision when the
+    facts have not changed, :func:`commonground.governance.policy_index.remembered`) the whole list is the
+    same, so it is kept with those decision objects and used again only if they are identical (``is``)."""
+    memo: dict[Any, Any] = snap.memo.setdefault(ctx, {})
+    decided = access.decided()
+    kept = memo.get("rows")
+    if (
+        kept is not None
+        and kept[0] == subjects
+        and len(kept[1]) == len(decided)
+        and all(a is b for a, b in zip(kept[1], decided, strict=True))
+    ):
+        found: list[tuple[StudentRow, access_mod.Masked]] = kept[2]
+        return found
+    computed = [_compute(access, snap, memo, ctx, s) for s in subjects]
+    memo["rows"] = (subjects, decided, computed)
+    return computed
+
+
+def build(user: Any, query: Query, *, route: str, path: str, page: int | None = 1) -> ActionList:
+    """Ask the gate what the user may see of their roster and return one page of the filtered, sorted list
+    (every matching student when ``page`` is None, for an export).  Nothing is recorded yet: :func:`record`
+    writes the records of disclosure of the rows returned, inside the transaction that serves them."""
     subjects = access_mod.roster(user)
     if not subjects:
         return ActionList([], 0, [], [], None, refused=False)
-    access = access_mod.authorize(user, subjects, route=route, path=path)
-    visible = access.visible()
-    if not visible:
+    access = access_mod.authorize(user, subjects, route=route, path=path, elements=access_mod.LIST_ELEMENTS)
+    if not access.visible():
         return ActionList([], len(subjects), [], access.reasons(), None, refused=True)
-    data: Tables = read_tables(access, ("person", "enrollment", "attendance_event", "attendance_summary",
-                                        "discipline_action", "course_grade", "assessment_result"))  # fmt: skip
-    names = access.own_names()
-    schools = school_names()
-    rows = [build_row(access, data, s, names, schools) for s in subjects]
-    restricted = Counter(key for row in rows for key, cell in row.cells.items() if cell.restricted)
+    result = assemble(access, subjects, query, page=page)
+    result.reasons, result.access = access.reasons(), access
+    return result
+
+
+def assemble(access: Any, subjects: list[str], query: Query, *, page: int | None) -> ActionList:
+    """Rows for ``subjects`` as ``access`` lets them be seen, filtered, sorted and cut to ``page``."""
+    snap = records.snapshot(subjects)
+    ctx = _context()
+    computed = _all_rows(access, snap, ctx, subjects)
+    rows = [row for row, _masked in computed]
+    masks = {row.hub_id: masked for row, masked in computed}
     shown = sorted((r for r in rows if query.matches(r)), key=query.key, reverse=query.descending)
     if query.descending and query.sort not in ("name", "school"):
         # Keep restricted / empty figures last when sorting high to low too.
         shown.sort(key=lambda r: r.cells[query.sort].state != "shown")
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    number = min(max(page or 1, 1), pages)
+    cut = shown if page is None else shown[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return ActionList(
-        rows=shown,
+        rows=cut,
         total=len(rows),
         schools=sorted({r.school for r in rows if r.school}),
-        reasons=access.reasons(),
-        as_of=data.as_of,
+        reasons=[],
+        as_of=ctx.as_of,
         refused=False,
-        restricted_columns=dict(restricted),
+        matched=len(shown),
+        page=number,
+        pages=pages,
+        shown={r.hub_id: masks[r.hub_id] for r in cut},
     )
+
+
+def record(result: ActionList) -> None:
+    """Write the records of disclosure of the rows ``result`` shows, each element under the purpose that allows
+    it (call inside the transaction that serves them)."""
+    if result.access is not None and result.shown:
+        result.access.disclose(result.shown)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from commonground.actionlists import figures, schooldays
 from commonground.actionlists.access import Access
@@ -84,6 +86,13 @@ class StudentRow:
     def trend_text(self) -> str:
         """The sparkline's text alternative."""
         return "Days missed per month: " + ", ".join(f"{m} {v}" for m, v in self.trend)
+
+    @cached_property
+    def html(self) -> SafeString:
+        """The row's cells as HTML, built once per row (see :mod:`commonground.actionlists.rowhtml`)."""
+        from commonground.actionlists import rowhtml  # it imports this module's types
+
+        return rowhtml.cells(self)
 
 
 def _by_student(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -10,6 +10,7 @@ still protects the student.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -147,7 +148,7 @@ def _about_students(
 def _raw(query: Any) -> list[tuple[Any, ...]]:
     """The rows of a ``values_list`` query as the driver returns them, without the ORM's per-value converters.
 
-    The callers convert what they need (:func:`_day`, :func:`_moment`, :func:`_json`): for thousands of rows the
+    The callers convert what they need (:func:`_day`, :func:`_moment`, :func:`_elements`): for thousands of rows the
     converters cost more than the query.
     """
     sql, params = query.query.sql_with_params()
@@ -170,9 +171,17 @@ def _moment(value: Any) -> dt.datetime | None:
     return value
 
 
-def _json(value: Any) -> Any:
-    """A JSON column: both backends hand it over as text (Django asks psycopg not to parse it)."""
-    return json.loads(value) if isinstance(value, str) else value
+@functools.lru_cache(maxsize=4096)
+def _element_set(value: str) -> frozenset[str]:
+    """A JSON list of elements as a set, parsed once per distinct text (most consents name the same elements)."""
+    return frozenset(json.loads(value) or ())
+
+
+def _elements(value: Any) -> frozenset[str]:
+    """The elements column of a consent or an opt-out (text from the driver, or a list already parsed)."""
+    if isinstance(value, str):
+        return _element_set(value)
+    return frozenset(value or ())
 
 
 def _population(students: Any) -> tuple[policy.PopulationFact, ...]:
@@ -182,10 +191,23 @@ def _population(students: Any) -> tuple[policy.PopulationFact, ...]:
         .order_by()
         .values_list("hub_person_id", "kind", "organization_id", "value", "begins", "ends")
     )
-    return tuple(
-        policy.PopulationFact(hub_id, kind, org, value, begins and _day(begins), ends and _day(ends))
-        for hub_id, kind, org, value, begins, ends in rows
-    )
+    # The biggest result (several facts per student): the frozen dataclass's __init__ (a guarded setattr per
+    # field) cost more than the query, so each fact's attributes are set at once; equality, hashing and repr are
+    # the dataclass's own, from these same fields.
+    make, kind_of = object.__new__, policy.PopulationFact
+    out = []
+    for hub_id, kind, org, value, begins, ends in rows:
+        fact = make(kind_of)
+        fact.__dict__.update(
+            subject=hub_id,
+            kind=kind,
+            organization=org,
+            value=value,
+            begins=begins and _day(begins),
+            ends=ends and _day(ends),
+        )
+        out.append(fact)
+    return tuple(out)
 
 
 def load(actor: Any, subjects: Sequence[str], at: dt.datetime) -> policy.Facts:
@@ -215,7 +237,7 @@ def load(actor: Any, subjects: Sequence[str], at: dt.datetime) -> policy.Facts:
                 policy.ConsentFacts(
                     id=pk,
                     subject=subject,
-                    elements=frozenset(_json(elements) or ()),
+                    elements=_elements(elements),
                     purpose_category=purpose,
                     recipients=frozenset(recipients[pk]),
                     recipient_class=klass or "",
@@ -236,7 +258,7 @@ def load(actor: Any, subjects: Sequence[str], at: dt.datetime) -> policy.Facts:
                 policy.OptOutFacts(
                     str(subject),
                     district,
-                    frozenset(_json(elements) or ()),
+                    _elements(elements),
                     _day(received),  # type: ignore[arg-type]
                     _day(withdrawn),
                 )

@@ -20,7 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from commonground.core import audit, chain
 from commonground.governance import elements as catalog
-from commonground.governance import facts, policy
+from commonground.governance import facts, policy, policy_index
 from commonground.governance.choices import PurposeCategory
 from commonground.governance.models import Agreement, DisclosureRecord, DisclosureRoute, PopulationFact
 from commonground.ingest import dataplane
@@ -64,26 +64,60 @@ def authorize(
     verified parent's (or eligible student's) inspection of their own child's records.  Raises :class:`GateError` for an
     unknown purpose or element; never for an unknown student (it is denied like any student outside the population).
     """
+    return authorize_many(actor, [(purpose, subjects, elements)], at)[0]
+
+
+def authorize_many(
+    actor: Any, asks: Sequence[tuple[str, Iterable[str], Iterable[str]]], at: dt.datetime | None = None
+) -> list[Decision]:
+    """One decision per ``(purpose, subjects, elements)`` ask, all at one moment over one load of the facts.
+
+    The same answers as calling :func:`authorize` for each ask (the facts do not depend on the purpose), for a
+    page that asks under several purposes without loading the facts of its students once per purpose.
+    """
     special = (policy.OWN_RECORDS, policy.FAMILY_ACCESS)
-    if purpose not in PurposeCategory.values and purpose not in special:
-        raise GateError(
-            f"unknown purpose {purpose!r}: expected one of {', '.join([*PurposeCategory.values, *special])}"
-        )
-    try:
-        wanted = catalog.check(elements)
-    except catalog.UnknownElementError as exc:
-        raise GateError(str(exc)) from None
+    checked: list[tuple[str, list[str], tuple[str, ...]]] = []
+    for purpose, subjects, elements in asks:
+        if purpose not in PurposeCategory.values and purpose not in special:
+            raise GateError(
+                f"unknown purpose {purpose!r}: expected one of {', '.join([*PurposeCategory.values, *special])}"
+            )
+        try:
+            wanted = tuple(catalog.check(elements))
+        except catalog.UnknownElementError as exc:
+            raise GateError(str(exc)) from None
+        checked.append((purpose, [str(s) for s in dict.fromkeys(subjects)], wanted))
     if at is None:
         at = timezone.now()
     if timezone.is_naive(at):
         raise GateError("the time of a decision must be timezone-aware")
-    students = [str(s) for s in dict.fromkeys(subjects)]
-    loaded = facts.load(actor, students, at)
-    decision = policy.decide(
-        loaded, purpose=purpose, subjects=students, elements=wanted, at=at, day=timezone.localdate(at)
-    )
+    everyone = list(dict.fromkeys(s for _purpose, students, _wanted in checked for s in students))
+    loaded = facts.load(actor, everyone, at)
     label = actor.get_username() if loaded.actor.user_id is not None else "anonymous"
-    return dataclasses.replace(decision, actor_label=label)
+    day = timezone.localdate(at)
+    return [
+        dataclasses.replace(_decide(loaded, purpose, students, wanted, at, day), actor_label=label)
+        for purpose, students, wanted in checked
+    ]
+
+
+def _decide(
+    loaded: policy.Facts,
+    purpose: str,
+    students: list[str],
+    wanted: tuple[str, ...],
+    at: dt.datetime,
+    day: dt.date,
+) -> Decision:
+    """:func:`policy.decide`, or the same decision made earlier when it is sure to be the same answer
+    (:func:`policy_index.remembered`: equal facts, same day, no moment of the facts in between)."""
+    return policy_index.remembered(
+        (purpose, tuple(students), wanted),
+        loaded,
+        at,
+        day,
+        lambda: policy.decide(loaded, purpose=purpose, subjects=students, elements=wanted, at=at, day=day),
+    )
 
 
 def _route(route: str) -> str:
@@ -193,6 +227,27 @@ def disclose(
     """
     chosen = {s: list(d.allowed) for s, d in decision.subjects.items() if d.allowed}
     return _records(decision, chosen, _route(route), path, redisclosure_of)
+
+
+def disclose_shown(
+    decision: Decision, shown: Mapping[str, Iterable[str]], route: str, *, path: str = ""
+) -> list[DisclosureRecord]:
+    """Record the disclosure of exactly the elements ``shown`` (student → elements), each under its basis.
+
+    For a page that shows part of what a decision allows (one page of a list, the figures a student has data
+    for).  Raises :class:`GateError` when an element is not allowed for its student, so nothing the gate
+    refused can be recorded as lawfully disclosed; call inside the transaction that serves the data.
+    """
+    chosen: dict[str, list[str]] = {}
+    for subject, elements in shown.items():
+        listed = list(dict.fromkeys(elements))
+        verdict = decision.subjects.get(subject)
+        refused = [e for e in listed if verdict is None or e not in verdict.allowed]
+        if refused:
+            raise GateError(f"the decision does not allow {', '.join(refused)} of {subject}")
+        if listed:
+            chosen[subject] = listed
+    return _records(decision, chosen, _route(route), path, None)
 
 
 def _organization_map() -> tuple[dict[int, str], dict[int, int | None]]:

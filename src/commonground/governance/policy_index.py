@@ -1,14 +1,19 @@
 """The facts of one gate request arranged for the policy: who holds whose records, which consents, opt-outs,
-holds and directory designations are in force at the request's moment (Django-free, see :mod:`.policy`)."""
+holds and directory designations are in force at the request's moment (Django-free, see :mod:`.policy`); and
+:func:`remembered`, which reuses a decision when the facts and the day are the same (:mod:`.gate` uses it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator
 
 from commonground.governance.policy_types import (
     AgreementFacts,
     ConsentFacts,
+    Decision,
     DesignationFacts,
     Facts,
     HoldFacts,
@@ -59,9 +64,29 @@ def _spell_covers(begins: dt.date | None, ends: dt.date | None, day: dt.date) ->
 
 
 class RequestIndex:
-    """The facts arranged for one request (by student, by district, active holds)."""
+    """The facts arranged for one request (by student, by district, active holds).
+
+    An index is a pure function of its (immutable) facts and moment, so the last one built is reused when the
+    same facts are decided at the same moment again — a page asking under several purposes at once
+    (``gate.authorize_many``) arranges its students' facts once, not once per purpose.
+    """
+
+    _last: tuple[Facts, dt.datetime, dt.date, RequestIndex] | None = None
+
+    def __new__(cls, facts: Facts, at: dt.datetime, day: dt.date) -> RequestIndex:
+        """The index of the previous call when it was for these very facts at this moment, else a new one."""
+        last = cls._last
+        if last is not None and last[0] is facts and last[1] == at and last[2] == day:
+            return last[3]
+        index = super().__new__(cls)
+        index._build(facts, at, day)
+        cls._last = (facts, at, day, index)
+        return index
 
     def __init__(self, facts: Facts, at: dt.datetime, day: dt.date) -> None:
+        """Built by :meth:`__new__` (which may hand back the previous index); nothing left to do."""
+
+    def _build(self, facts: Facts, at: dt.datetime, day: dt.date) -> None:
         self.facts = facts
         self.at = at
         self.day = day
@@ -156,3 +181,51 @@ class RequestIndex:
         for d in districts:
             out |= self.designated.get(d, frozenset())
         return out
+
+
+#: The latest decisions, by what was asked (purpose, students, elements): the facts they were made from, when.
+_DECIDED: OrderedDict[Hashable, tuple[Facts, dt.datetime, dt.date, Decision]] = OrderedDict()
+_DECIDED_KEPT = 32
+_DECIDED_LOCK = threading.Lock()
+
+
+def _moments(facts: Facts) -> Iterator[dt.datetime]:
+    """Every moment in the facts that the policy compares with the time of a decision."""
+    for a in facts.agreements:
+        yield from (m for m in (a.activated_at, a.ended_at) if m is not None)
+    yield from (c.revoked_at for c in facts.consents if c.revoked_at is not None)
+    for h in facts.holds:
+        yield from (m for m in (h.placed_at, h.lifted_at) if m is not None)
+
+
+def remembered(
+    key: Hashable, facts: Facts, at: dt.datetime, day: dt.date, decide: Callable[[], Decision]
+) -> Decision:
+    """``decide()``, or the decision made earlier for ``key`` when it is sure to be the same answer.
+
+    The policy is a pure function of the facts, the question (``key``) and the moment; the moment matters only
+    through its day and the moments in the facts it is compared with.  So an earlier decision is reused only
+    when the facts loaded now are *equal* to those it was made from (every consent, hold, membership and
+    population fact is loaded afresh for each request), on the same day, with no moment of the facts between
+    the two times: a revocation, a new hold or an ended agreement changes the facts or crosses a moment, and is
+    decided anew.  A page that asks about a whole roster on every view skips the per-student work when nothing
+    changed.
+    """
+    with _DECIDED_LOCK:
+        earlier = _DECIDED.get(key)
+    if earlier is not None:
+        then_facts, then, then_day, decision = earlier
+        if (
+            then_day == day
+            and then <= at
+            and then_facts == facts
+            and not any(then < moment <= at for moment in _moments(facts))
+        ):
+            return dataclasses.replace(decision, at=at)
+    decision = decide()
+    with _DECIDED_LOCK:
+        _DECIDED[key] = (facts, at, day, decision)
+        _DECIDED.move_to_end(key)
+        while len(_DECIDED) > _DECIDED_KEPT:
+            _DECIDED.popitem(last=False)
+    return decision

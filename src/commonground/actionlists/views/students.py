@@ -1,5 +1,7 @@
-"""The action list, a student's page and the list's exports.  Each runs in one transaction so the records of
-disclosure commit with the response that shows the data (and nothing is shown if they cannot be written)."""
+"""The action list, a student's page and the list's exports.  The records of disclosure of what a response shows
+are written in a transaction that commits before the response is sent (and nothing is shown if they cannot be
+written); the list asks the gate and computes its page first, outside that transaction, so two workers on SQLite
+hold the write lock only while the records are written."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ def _headers(request: HttpRequest, query: listing.Query) -> list[dict[str, str]]
     out = []
     for key in listing.SORTS:
         params = request.GET.copy()
+        params.pop("page", None)  # a new order starts at the first page
         params["sort"] = "-" + key if query.sort == key and not query.descending else key
         current = query.sort == key
         out.append(
@@ -35,35 +38,56 @@ def _headers(request: HttpRequest, query: listing.Query) -> list[dict[str, str]]
 
 
 class StudentListView(LoginRequiredMixin, View):
-    """The students the user's program serves, each with what the gate lets them see."""
+    """The students the user's program serves, each with what the gate lets them see, a page at a time."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        """Read, filter and sort the list; the figures of every student read are recorded as disclosed."""
+        """Ask the gate, filter, sort and cut the page; the figures of the page's students are recorded as
+        disclosed (the transaction commits before a byte of the page is sent)."""
         query = listing.Query.from_get(request.GET)
+        result = listing.build(request.user, query, route="view", path=request.path, page=query.page)
         with transaction.atomic():
-            result = listing.build(request.user, query, route="view", path=request.path)
-        context: dict[str, Any] = {
-            "title": "Students I serve",
-            "result": result,
-            "query": query,
-            "columns": COLUMNS,
-            "flags": listing.FLAGS,
-            "headers": _headers(request, query),
-            "params": request.GET.urlencode(),
-        }
-        return render(request, "actionlists/student_list.html", context)
+            listing.record(result)
+        return render(request, "actionlists/student_list.html", list_context(request, query, result))
+
+
+def list_context(request: HttpRequest, query: listing.Query, result: listing.ActionList) -> dict[str, Any]:
+    """The list template's context (also used by the load benchmark's page without the gate)."""
+    pages = request.GET.copy()
+    links: dict[str, str] = {}
+    for name, number in (("previous", result.page - 1), ("next", result.page + 1)):
+        if 1 <= number <= result.pages:
+            pages["page"] = str(number)
+            links[name] = pages.urlencode()
+    return {
+        "title": "Students I serve",
+        "result": result,
+        "query": query,
+        "columns": COLUMNS,
+        "flags": listing.FLAGS,
+        "headers": _headers(request, query),
+        "params": _without_page(request),
+        "pages": links,
+    }
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 class StudentExportView(LoginRequiredMixin, View):
-    """The list as it is filtered now, as CSV or XLSX; the export writes its own records (route ``export``)."""
+    """The list as it is filtered now (every page), as CSV or XLSX; the export writes its own records (route
+    ``export``)."""
 
     def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
         """Build the file inside the transaction that records the export."""
         query = listing.Query.from_get(request.GET)
+        result = listing.build(request.user, query, route="export", path=request.path, page=None)
+        if result.refused or not result.rows:
+            raise Http404("nothing to export")
         with transaction.atomic():
-            result = listing.build(request.user, query, route="export", path=request.path)
-            if result.refused or not result.rows:
-                raise Http404("nothing to export")
+            listing.record(result)
             stamp = timezone.localdate().isoformat()
             if fmt == "csv":
                 response = HttpResponse(exports.to_csv(result.rows), content_type="text/csv; charset=utf-8")
