@@ -8,6 +8,7 @@
 2. **A full release.** The same indicator broken down by school × grade × sex (every margin: 2,170 cells), and by
    school × grade, is computed and protected — primary and complementary suppression, and the LP audit until it
    passes — each in under 5 seconds (target). A release the engine cannot verify is refused, and reported so.
+   Wall and CPU seconds are both reported (other jobs on the machine inflate the wall time only).
 
 Run ``python bench/bench_questions.py --students 100000``; ``bench/run.py --only questions`` imports :func:`run`.
 """
@@ -159,7 +160,7 @@ def _release(paths: dict[str, Path], dims: list[str]) -> dict[str, Any]:
     from commonground.questions.indicators import run_indicator
     from commonground.questions.suppression import DisclosureRisk, protect
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     computed = run_indicator(paths, "chronic_absence", dims)
     compute_s = time.perf_counter() - t0
     try:
@@ -174,6 +175,9 @@ def _release(paths: dict[str, Path], dims: list[str]) -> dict[str, Any]:
         "cells": computed.num_rows,
         "compute_seconds": round(compute_s, 3),
         "seconds": round(seconds, 3),
+        # CPU time of this process (DuckDB's threads included): on a machine shared with other jobs the wall
+        # time above also counts the waiting; the target is judged on wall time all the same
+        "cpu_seconds": round(time.process_time() - c0, 3),
         "outcome": outcome,
         "summary": summary,
         "passed": outcome == "published" and seconds < TARGETS["release_seconds_max"],

@@ -164,7 +164,7 @@ def test_a_release_publishes_the_tidy_csv_with_provenance(world: World) -> None:
     p = release.provenance
     assert p["question"] == {"slug": "chronic-absence", "version": 1, "wording": question.wording,
                              "owner": "riverbend", "audience": "leaders"}  # fmt: skip
-    assert p["indicators"][0]["ref"] == "chronic_absence@1"
+    assert p["indicators"][0]["ref"] == "chronic_absence@2"
     assert p["indicators"][0]["params"]["threshold"] == 0.1
     assert p["breakdowns"] == [["school"], ["year"]] and p["min_cell"] == 10
     (sub,) = p["submissions"]

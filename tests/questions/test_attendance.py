@@ -144,3 +144,31 @@ def test_race_ethnicity_needs_the_column() -> None:
 
 
 START_2023 = START.replace(year=2022)
+
+
+def test_spell_edge_cases_count_days_as_the_calendar_says() -> None:
+    """Days enrolled come from sorting entry and exit dates among the calendar days, not from a join per day:
+    a spell sent twice counts once; one that starts on the holiday after the last day, or ends before it
+    starts, has no days; entry and exit on instructional days both count; two events on one day count once."""
+    data = world()
+    data["enrollment"] = pa.concat_tables([
+        data["enrollment"],
+        enrollment([("s1", "A", "03", 1, None)]),  # s1's spell again: still 20 days
+        enrollment([("s7", "A", "04", 21, None)]),  # starts on the holiday: no instructional day
+        enrollment([("s8", "B", "04", 9, 8)]),  # exit before entry: nothing
+        enrollment([("s9", "B", "04", 3, 14)]),  # days 3–14 inclusive: 12 days
+    ])  # fmt: skip
+    data["attendance_event"] = pa.concat_tables([
+        data["attendance_event"],
+        absences([("s9", "B", 5, "partial", 0.5), ("s9", "B", 5, "excused", None),  # one day, counted once
+                  ("s9", "B", 6, "partial", 0.25)]),
+    ])  # fmt: skip
+    rate = cells(
+        run_indicator(data, "attendance_rate", ["school"], {"min_days_enrolled": 1}), "attendance_rate"
+    )
+    # A: s1 20 (once), s2 20, s3 20; B: s4 20 (5 at A + 15 at B), s5 6, s6 20, s9 12; s7 and s8 have no days
+    assert rate[("A",)] == (53.0, 60.0)
+    assert rate[("B",)][1] == 20.0 + 6.0 + 20.0 + 12.0
+    # s9 missed 1.25 of 12 days: attended 10.75 (s4 18, s5 5, s6 18 as before)
+    assert rate[("B",)][0] == pytest.approx(18.0 + 5.0 + 18.0 + 10.75)
+    assert rate[("All",)][1] == 118.0

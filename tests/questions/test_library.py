@@ -60,7 +60,7 @@ def test_unknown_table_and_missing_file(tmp_path: Path) -> None:
 
 def test_results_carry_provenance_metadata() -> None:
     meta = run_indicator(world(), "chronic_absence", ["school"]).schema.metadata
-    assert meta[b"commonground.indicator"] == b"chronic_absence@1"
+    assert meta[b"commonground.indicator"] == b"chronic_absence@2"
     assert b'"threshold": 0.1' in meta[b"commonground.params"]
     assert meta[b"commonground.proportions"] == b'["chronic_absence"]'
 

@@ -28,7 +28,7 @@ def _chronic_fact(params: Mapping[str, object], ident: Identity) -> list[tuple[s
 
 ATTENDANCE_RATE = Indicator(
     id="attendance_rate",
-    version=1,
+    version=2,
     title="Attendance rate",
     definition=(
         "Days attended divided by days enrolled, over all students. Days enrolled are the school's "
@@ -53,7 +53,7 @@ ATTENDANCE_RATE = Indicator(
 
 CHRONIC_ABSENCE = Indicator(
     id="chronic_absence",
-    version=1,
+    version=2,
     title="Chronic absence",
     definition=(
         "The share of students who missed at least 10% of the days they were enrolled (excused and "

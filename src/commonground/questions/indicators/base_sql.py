@@ -4,10 +4,11 @@ Written in the portable subset DuckDB and Spark SQL share (CTEs, CASE, COALESCE,
 GROUPING), so :mod:`.spark` only transpiles it. The CTEs, in order:
 
 - ``link`` — the optional ``person_link`` (source_org, source_person_id → hub_person_id);
-- ``enr`` → ``enr_days`` — enrollments with the instructional days (``calendar_date``) inside each spell;
+- ``enr``, ``cal`` → ``enr_days`` — enrollments with the instructional days (``calendar_date``) inside each
+  spell (:mod:`.spells_sql` counts them without joining every spell to every day);
 - ``absence`` → ``spell_abs`` — absence per student-day (excused/unexcused = 1 day, or ``duration`` days
-  when given; partial = ``duration``), summed within each enrollment spell (same school, same school year,
-  between entry and exit);
+  when given; partial = ``duration``; the largest event of a day), summed within each enrollment spell (same
+  school, same school year, between entry and exit);
 - ``summ`` — ``attendance_summary`` totals, for partners that only send totals (used where no enrollment
   spell with calendar days covers that student, school and year);
 - ``ranked`` → ``student_year`` — one row per student-year: total days enrolled and absent over all its
@@ -24,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .params import sql_text
+from .spells_sql import spell_ctes
 
 FAR_FUTURE = "DATE '9999-12-31'"
 
@@ -99,33 +101,9 @@ def base_ctes(
             f"SELECT DISTINCT source_org, school_id, COALESCE(school_year, {school_year_of('date')}) AS school_year, "
             "date FROM calendar_date WHERE instructional AND date IS NOT NULL",
         ),
-        (
-            "enr_days",
-            "SELECT n.key_org, n.key_id, n.source_org, n.source_person_id, n.school_id, n.school_year, "
-            "n.entry_date, n.exit_date, n.grade_level, COUNT(c.date) AS days_enrolled "
-            "FROM enr n LEFT JOIN cal c ON c.source_org = n.source_org AND c.school_id = n.school_id "
-            "AND c.school_year = n.school_year AND c.date >= n.entry_date AND c.date <= n.exit_date "
-            "GROUP BY n.key_org, n.key_id, n.source_org, n.source_person_id, n.school_id, n.school_year, "
-            "n.entry_date, n.exit_date, n.grade_level",
-        ),
-        (
-            "absence",
-            f"SELECT {ident.cols('a')}, a.source_org, a.school_id, a.date, {school_year_of('a.date')} AS school_year, "
-            "MAX(CASE "
-            "WHEN a.category IN ('excused', 'unexcused') THEN LEAST(COALESCE(a.duration, 1.0), 1.0) "
-            "ELSE LEAST(COALESCE(a.duration, 0.0), 1.0) END) AS absent "
-            f"FROM attendance_event a{ident.join('a')} "
-            "WHERE a.category IN ('excused', 'unexcused', 'partial') AND a.date IS NOT NULL "
-            "GROUP BY 1, 2, 3, 4, 5, 6",
-        ),
-        (
-            "spell_abs",
-            "SELECT d.key_org, d.key_id, d.school_id, d.entry_date, SUM(b.absent) AS days_absent "
-            "FROM enr_days d JOIN absence b ON b.key_org = d.key_org AND b.key_id = d.key_id "
-            "AND b.source_org = d.source_org AND b.school_id = d.school_id AND b.school_year = d.school_year "
-            "AND b.date >= d.entry_date AND b.date <= d.exit_date "
-            "GROUP BY d.key_org, d.key_id, d.school_id, d.entry_date",
-        ),
+    ]
+    ctes += spell_ctes(ident, school_year_of("a.date"))
+    ctes += [
         (
             "summ",
             f"SELECT {ident.cols('s')}, s.source_org, s.source_person_id, s.school_id, "

@@ -104,7 +104,7 @@ def _measures() -> tuple[Measure, ...]:
 
 EARLY_WARNING = Indicator(
     id="early_warning",
-    version=1,
+    version=2,
     title="Early-warning ABC flags",
     definition=(
         "Each student-year gets a status — at risk, early warning or on track — for Attendance (attendance "

@@ -58,7 +58,7 @@ _C = "(1 - is_participant) * matched"
 
 MATCHED_COMPARISON = Indicator(
     id="matched_comparison",
-    version=1,
+    version=2,
     title="Participants and matched non-participants",
     definition=(
         "Attendance rate and chronic absence of program participants next to those of similar "

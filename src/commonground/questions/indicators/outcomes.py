@@ -48,7 +48,7 @@ def _fact(grade: str) -> Callable[[Mapping[str, object], Identity], list[tuple[s
 def _proficiency(ind_id: str, title: str, grade: str, subjects: str, subject_words: str) -> Indicator:
     return Indicator(
         id=ind_id,
-        version=1,
+        version=2,
         title=title,
         definition=(
             f"The share of grade-{int(grade)} students tested in {subject_words} who scored at a proficient "
@@ -87,7 +87,7 @@ GRADE8_MATH = _proficiency(
 def _missing(ind_id: str, title: str, definition: str, reason: str) -> Indicator:
     return Indicator(
         id=ind_id,
-        version=1,
+        version=2,
         title=title,
         definition=definition,
         how_to_read="Not available yet: " + reason,

@@ -44,7 +44,7 @@ def _gaps_fact(params: Mapping[str, object], ident: Identity) -> list[tuple[str,
 
 PROGRAM_DOSAGE = Indicator(
     id="program_dosage",
-    version=1,
+    version=2,
     title="Program participation and dosage",
     definition=(
         "Participation: the share of enrolled students with a program spell overlapping the school year or a "
@@ -85,7 +85,7 @@ PROGRAM_DOSAGE = Indicator(
 
 SERVICE_GAPS = Indicator(
     id="service_gaps",
-    version=1,
+    version=2,
     title="Service gaps: need against participation",
     definition=(
         "Need: the share of students who are chronically absent. Need served: among chronically absent "

@@ -251,14 +251,15 @@ def _measure_ranges(
         if all(k in at for k in var):
             point = np.array([[truth.num[at[k], j], truth.den[at[k], j]] for k in var])
     ranges = solve_ranges(system, float(min_cell), exact, use_lp, point)
-    report.ranges[measure] = {key: ranges_row(ranges, n) for key, n in var.items()}
+    lows, highs = ranges.low.tolist(), ranges.high.tolist()  # plain floats, once (thousands of cells)
+    report.ranges[measure] = {key: tuple(zip(lows[n], highs[n], strict=True)) for key, n in var.items()}
     report.hidden_numbers += len(var) * (3 if proportion else 2)
     out = []
     for key, n in var.items():
         for q, quantity in enumerate(QUANTITIES):
             if q == 2 and not proportion:
                 continue
-            low, high = float(ranges.low[n, q]), float(ranges.high[n, q])
+            low, high = lows[n][q], highs[n][q]
             if high - low < min_cell - _TOL:
                 out.append(Exposure(tuple(zip(dims, key, strict=True)), measure, quantity, low, high, "range",
                                     unknown[key]))  # fmt: skip

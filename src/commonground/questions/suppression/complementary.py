@@ -2,10 +2,12 @@
 
 Two steps, repeated: a structural pass (no total may have exactly one hidden part — it would be the
 difference of the published ones), then the audit (:mod:`.audit`); for every number it still finds exposed, one
-more published cell of an equation holding it is hidden. The partner chosen is the most detailed cell (fewest
-totals), not empty, preferring the smallest one that holds at least the minimum — hiding it costs least and
-protects most. Zeros are never chosen while anything else is available: with non-negativity a hidden zero
-protects nothing.
+more published cell of an equation holding it is hidden (at most one per equation and round: one partner often
+protects two small cells). The partner chosen is not empty, opens as few equations with nothing hidden as
+possible (so complements stay in slices already hidden), and is then the most detailed cell (fewest totals),
+preferring the smallest one that holds at least the minimum — hiding it costs least and protects most. Zeros
+are never chosen while anything else is available: with non-negativity a hidden zero protects nothing. When
+every equation holding an exposed cell is fully hidden, the nearest published cell further out is hidden.
 """
 
 from __future__ import annotations
@@ -44,10 +46,37 @@ class Partners:
             size if size >= self.min_cell else -size,
         )
 
+    def opened(self, cell: int, equation: int, hide: np.ndarray) -> int:
+        """How many of ``cell``'s other equations have nothing hidden yet: hiding it would leave each of them
+        with one hidden cell, to be protected in turn. Preferring partners that open none keeps complements in
+        the slices already hidden (the same sex, say, across a school's grades) instead of spreading them."""
+        return sum(1 for e in self.of_cell[cell] if e != equation and not hide[self.members[e]].any())
+
     def pick(self, equation: int, hide: np.ndarray) -> int | None:
         """The best published cell of an equation, or None when all are hidden."""
         free = [int(c) for c in self.members[equation] if not hide[c]]
-        return min(free, key=self.score) if free else None
+        if not free:
+            return None
+        return min(free, key=lambda c: (self.score(c)[0], self.opened(c, equation, hide), *self.score(c)[1:]))
+
+    def nearest_published(self, cell: int, hide: np.ndarray) -> int | None:
+        """The best published cell among the nearest ones linked to ``cell`` through hidden cells' equations."""
+        seen = {cell}
+        frontier = [cell]
+        while frontier:
+            found: list[int] = []
+            nxt: list[int] = []
+            for c in frontier:
+                for e in self.of_cell[c]:
+                    for m in self.members[e].tolist():
+                        if m in seen:
+                            continue
+                        seen.add(m)
+                        (nxt if hide[m] else found).append(m)
+            if found:
+                return min(found, key=self.score)
+            frontier = nxt
+        return None
 
     def structural(self, hide: np.ndarray) -> int:
         """Hide a partner wherever an equation has exactly one hidden cell; returns how many were added."""
@@ -65,11 +94,16 @@ class Partners:
         return added
 
     def fix(self, exposures: Sequence[Exposure], hide: np.ndarray) -> int:
-        """For each exposed number of this release, hide one more cell next to it; returns how many."""
+        """For each exposed number of this release, hide one more cell next to it; returns how many.
+
+        A cell sharing an equation with a partner already added this round waits for the next round: one
+        partner often protects both (two small cells of a row need one large one between them, not two).
+        """
         index = self.cells.index
         dims = self.cells.dims
         added = 0
         handled: set[int] = set()
+        touched: set[int] = set()  # equations that got a new hidden cell this round
         for exp in exposures:
             values = dict(exp.cell)
             key = tuple(values.get(d, TOTAL) for d in dims)
@@ -80,20 +114,31 @@ class Partners:
                 continue  # one partner per exposed cell and round, however many of its numbers are exposed
             handled.add(cell)
             if not hide[cell]:  # published and differs too little from an earlier release
-                hide[cell] = True
+                self._hide(cell, hide, touched)
                 added += 1
+                continue
+            if touched.intersection(self.of_cell[cell]):
                 continue
             options = [e for e in self.of_cell[cell] if self.pick(e, hide) is not None]
-            if not options:
-                continue
-            best = min(
-                options, key=lambda e: (int(hide[self.members[e]].sum()), self.score(self.pick(e, hide) or 0))
-            )
-            partner = self.pick(best, hide)
+            partner: int | None
+            if (
+                not options
+            ):  # every equation holding it is fully hidden: what pins it is published further out
+                partner = self.nearest_published(cell, hide)
+            else:
+                best = min(
+                    options,
+                    key=lambda e: (int(hide[self.members[e]].sum()), self.score(self.pick(e, hide) or 0)),
+                )
+                partner = self.pick(best, hide)
             if partner is not None:
-                hide[partner] = True
+                self._hide(partner, hide, touched)
                 added += 1
         return added
+
+    def _hide(self, cell: int, hide: np.ndarray, touched: set[int]) -> None:
+        hide[cell] = True
+        touched.update(self.of_cell[cell])
 
 
 def release_table(table: pa.Table, cells: Cells, hide: np.ndarray, decimals: int | None) -> pa.Table:
