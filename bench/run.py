@@ -49,7 +49,15 @@ def main() -> int:
     parser.add_argument(
         "--only",
         choices=[
-            "generator", "linkage", "ingest", "privacy", "audit", "gate", "registry", "questions", "encryption",
+            "generator",
+            "linkage",
+            "ingest",
+            "privacy",
+            "audit",
+            "gate",
+            "registry",
+            "questions",
+            "encryption",
             "load",
         ],
         default=None,
