@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-TOTAL = "All"
-UNKNOWN = "Unknown"
+from commonground.questions.indicators.breakdowns import TOTAL
+
 SUPPRESSED = "suppressed"
 
 DIMENSION_LABELS: dict[str, str] = {

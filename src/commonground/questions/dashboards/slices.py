@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from commonground.questions.indicators.breakdowns import TOTAL, UNKNOWN
+
 from .cells import Cell, MeasureInfo
 from .errors import DashboardError
-from .labels import TOTAL, UNKNOWN, dimension_label, value_label
+from .labels import dimension_label, value_label
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ DIMENSIONS: dict[str, str] = {
     "grade": "the grade level of that enrollment (the person record's grade when the enrollment has none)",
     "year": "the school year, named by the calendar year in which it ends (2024 = 2023–24)",
     "sex": "sex as recorded on the school's person record",
-    "race_ethnicity": "race/ethnicity as recorded on the school's person record (needs a race_ethnicity column)",
+    "race_ethnicity": "race/ethnicity on the school's person record, by the federal 7-category roll-up",
     "neighborhood": "the neighbourhood (attendance zone) of that school, from the school table",
     "program": "participant or non-participant: any program spell or service contact during the school year",
 }
