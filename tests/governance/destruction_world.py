@@ -15,7 +15,7 @@ from django.utils import timezone
 from commonground.ecosystem.models import Organization
 from commonground.governance.gate import system_read
 from commonground.governance.models import Agreement, AgreementParty, DisclosureRecord
-from commonground.ingest import dataplane
+from commonground.ingest import dataplane, inbox_sealing
 from commonground.ingest.actions import do_ingest
 from commonground.ingest.models import Submission
 from commonground.linkage import snapshot
@@ -81,6 +81,8 @@ def build() -> World:
     )  # the raw files of an upload, as the inbox keeps them
     delivery.mkdir(parents=True)
     (delivery / "users.csv").write_bytes((GRAND_BEND / "users.csv").read_bytes())
+    # Kept sealed under the district's key, as ingest does.
+    inbox_sealing.seal_delivery(delivery, "grand-bend")
     ended = agreement("DSA-ENDED", district, partner, "terminated")
     DisclosureRecord.objects.create(
         hub_person_id=hub_ids[0], recipient_organization=partner, recipient_label="case manager",

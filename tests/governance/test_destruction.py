@@ -23,6 +23,7 @@ from commonground.governance.destruction import (
 )
 from commonground.governance.destruction.verify import scan
 from commonground.governance.models import DestructionCertificate, DisclosureRecord, PopulationFact
+from commonground.ingest import inbox_sealing
 from commonground.ingest.models import Submission
 from commonground.linkage import snapshot
 from commonground.linkage.models import PersonRecord
@@ -99,6 +100,11 @@ def test_nothing_of_the_agreement_is_left_readable_live_or_in_the_latest_backup(
     left = scan(offline / "data", organizations=["grand-bend"], match=lambda o, _p: o == "grand-bend",
                 key_ids=[key_id], lookup=lambda k: keystore.key_by_id(k).key)  # fmt: skip
     assert left.ciphertexts > 0 and left.decryptable == 0
+    kept_raw = list((offline / "data" / "inbox" / "grand-bend").rglob("users.csv"))
+    assert kept_raw  # the raw file as the district sent it, sealed under the destroyed key
+    for path in kept_raw:
+        with pytest.raises(inbox_sealing.InboxSealError, match="data key is gone"):
+            inbox_sealing.read_bytes(path)
     # The control plane forgot the records; the record of disclosures stays, for the family to see.
     assert not Submission.objects.exists()
     assert not PersonRecord.objects.filter(organization=world.district).exists()

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from commonground.core.models import AuditEvent
 from commonground.ecosystem.models import Organization
-from commonground.ingest import dataplane
+from commonground.ingest import dataplane, inbox_sealing
 from commonground.ingest.connectors.canonical import CURRENT_KEYS
 from commonground.ingest.connectors.edfi_api import EdfiApiError
 from commonground.ingest.edfi_pull import do_pull_edfi_api
@@ -93,8 +93,10 @@ def test_a_full_pull_then_an_incremental_one_then_nothing_new(replay: Replay, di
     files = {f.name: f for f in first.files.all()}
     assert set(files) >= {"pull.json", "ed-fi/students/page-0001.json", "ed-fi/students/page-0003.json"}
     page = Path(settings.COMMONGROUND_DATA_DIR) / info["inbox"] / "ed-fi/students/page-0003.json"
-    assert files["ed-fi/students/page-0003.json"].sha256 == hashlib.sha256(page.read_bytes()).hexdigest()
-    assert len(json.loads(page.read_bytes())) == 5 and page.stat().st_mode & 0o077 == 0
+    sent = inbox_sealing.read_bytes(page)  # kept sealed; the recorded hash is of the page as received
+    assert inbox_sealing.is_sealed(page) and sent[:64] not in page.read_bytes()
+    assert files["ed-fi/students/page-0003.json"].sha256 == hashlib.sha256(sent).hexdigest()
+    assert len(json.loads(sent)) == 5 and page.stat().st_mode & 0o077 == 0
     assert len(current("person")) == 25
 
     replay.newest = 400

@@ -3,7 +3,9 @@
 Incremental by default: the newest change version a pull read is kept in its submission's report
 (``report["edfi_api"]["max_change_version"]``); the next pull from the same API asks only for the changes above
 it and for what was deleted since. The raw JSON pages are saved under the data folder
-(``inbox/edfi-api/<org>/<timestamp>/``) as the submission's files, with their SHA-256, like uploaded files.
+(``inbox/edfi-api/<org>/<timestamp>/``) as the submission's files, with their SHA-256, like uploaded files —
+sealed as they are written, under the organization's data key (:mod:`.inbox_sealing`; the hash is of the page as
+received).
 
 How a delta lands in the data plane (DESIGN.md §4): roster tables (person, school, organization, enrollment) are
 replaced by their latest batch, so an incremental pull publishes the previous pull's roster with the changes
@@ -26,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commonground.ecosystem.models import InformationSystem, Organization
-from commonground.ingest import dataplane, sealing
+from commonground.ingest import dataplane, inbox_sealing, sealing
 from commonground.ingest.actions import _publish, _reject, build_report, fingerprint
 from commonground.ingest.choices import Semantics, SubmissionFormat, SubmissionStatus
 from commonground.ingest.connectors.canonical import schema
@@ -89,22 +91,29 @@ def plan(
 
 
 class _Inbox:
-    """The pull's folder of raw pages; each page is written (0600, fsynced) and hashed as it arrives."""
+    """The pull's folder of raw pages; each page is hashed and written sealed (0600, fsynced) as it arrives."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, org_slug: str) -> None:
         folder.mkdir(parents=True, mode=0o700)
         self.folder = folder
+        self.org_slug = org_slug
         self.files: list[tuple[str, Path, int, str]] = []
         self.pages: list[dict[str, Any]] = []
 
     def write(self, name: str, data: bytes) -> None:
         path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        if path.exists():
+            raise FileExistsError(f"{path} was written already in this pull")
+        if sealing.ENABLED:  # never in plaintext on disk: the page is in memory already
+            delivery = self.folder.name
+            inbox_sealing.write_sealed(path, data, org_slug=self.org_slug, delivery=delivery, name=name)
+        else:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
         self.files.append((name, path, len(data), hashlib.sha256(data).hexdigest()))
 
     def page(self, page: Page) -> None:
@@ -211,7 +220,7 @@ def do_pull_edfi_api(
 
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%fZ")
     relative = Path("inbox") / "edfi-api" / organization.slug / stamp
-    inbox = _Inbox(dataplane.data_dir() / relative)
+    inbox = _Inbox(dataplane.data_dir() / relative, organization.slug)
     try:
         pulled = pull(client, organization.slug, windows, limit=page_size, on_page=inbox.page)
     except BaseException:

@@ -6,10 +6,15 @@ disk) and are moved, not copied, when the temporary folder is on the same file s
 
 A zip is handed over as it is for OneRoster (the connector reads zips safely). For Ed-Fi XML and tabular
 files its members are extracted through the same safe zip reader (no path traversal, no zip bombs).
+
+Once ``do_ingest`` has read them (accepted, rejected or quarantined alike), the kept files — extracted members
+too — are encrypted whole under the organization's data key (:mod:`.inbox_sealing`); read them back only through
+:func:`.inbox_sealing.read_bytes` / :func:`.inbox_sealing.read_chunks`.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import unicodedata
@@ -23,11 +28,14 @@ from django.core.files.move import file_move_safe
 from django.core.files.uploadedfile import UploadedFile
 
 from commonground.ecosystem.models import InformationSystem, Organization
+from commonground.ingest import inbox_sealing, sealing
 from commonground.ingest.actions import do_ingest
 from commonground.ingest.choices import SubmissionFormat
 from commonground.ingest.connectors.mapping import Mapping
 from commonground.ingest.connectors.sources import SourceError, ZipSource, iter_chunks
 from commonground.ingest.models import Submission
+
+log = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 150
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -165,4 +173,20 @@ def submit_uploads(
         raise
     if submission.is_duplicate:
         shutil.rmtree(folder, ignore_errors=True)
+    else:
+        seal_kept(folder, organization.slug)
     return submission
+
+
+def seal_kept(folder: Path, org_slug: str) -> None:
+    """Encrypt a delivery's kept files now that they were read; if that fails, keep no plaintext copy at all."""
+    if not sealing.ENABLED:  # only the benchmark and the control of the planted-PII test switch it off
+        return
+    try:
+        inbox_sealing.seal_delivery(folder, org_slug)
+    except Exception:
+        # The submission is recorded and published; a copy of the files as sent is worth less than their secrecy.
+        log.exception(
+            "could not seal the inbox delivery %s; removing it rather than keep it in plaintext", folder
+        )
+        shutil.rmtree(folder, ignore_errors=True)
