@@ -4,8 +4,9 @@ Each goes through the same actions as the web pages: a partner member proposes, 
 steward publishes a release (a system read of the data plane, then suppression and the disclosure audit).
 Idempotent: a second run proposes nothing again and publishes only what has no release yet.
 
-Only indicators and breakdowns the demo data supports are used: the demo's state tests carry no subject (so
-grade-3 reading and grade-8 math find no tests), so those questions are left out. Service gaps are shown by
+Only indicators and breakdowns the demo data supports are used. Grade-3 reading and grade-8 math are answered
+from the district's Ed-Fi state test results, whose subject and grade come from the Assessment metadata they
+reference (as in Ed-Fi 5.x). Service gaps are shown by
 school and by neighbourhood (the registry places each school in one: district files carry none). Early-warning flags are shown by program participation rather
 than by school: with few suspensions per elementary school, whole-cell suppression hides every school (and the
 total) at the default minimum cell size.
@@ -84,6 +85,18 @@ QUESTIONS = [
                  "Is attendance higher among students in a community program than among those who are not?",
                  "Show families and schools what program participation is associated with, and recruit.",
                  "Program coordinators", ["attendance_rate", "chronic_absence"], [["program"]], Audience.PARTNERS),
+    DemoQuestion("grade3-reading-by-school", "superintendent",
+                 "At which elementary schools are the fewest third graders reading at a proficient level?",
+                 "Send reading coaches and after-school reading time to the schools with the lowest grade-3 "
+                 "proficiency.",
+                 "Superintendent's office with the after-school program", ["grade3_reading"], [["school"]],
+                 Audience.PUBLIC, Cadence.ANNUAL),
+    DemoQuestion("grade8-math-by-school", "district-lead",
+                 "At which middle schools are the fewest eighth graders proficient in mathematics?",
+                 "Place math intervention teachers and after-school math tutoring at the schools with the lowest "
+                 "grade-8 proficiency before students start high school.",
+                 "District curriculum office and middle-school principals", ["grade8_math"], [["school"]],
+                 Audience.LEADERS, Cadence.ANNUAL),
 ]  # fmt: skip
 
 

@@ -19,6 +19,19 @@ ACTIONS = ("Parent conference", "Detention", "In-school suspension", "Out-of-sch
 LOCATIONS = ("Classroom", "Hallway or stairs", "Cafeteria", "School grounds", "Bus", "Restroom")
 TEST_GRADES = (3, 4, 5, 6, 7, 8, 11)
 SUBJECTS = ("ELA", "Mathematics")
+#: The state test's reporting scale: scores are clipped to it (Assessment metadata publishes it as the score range).
+SCALE_MIN, SCALE_MAX = 1900, 3200
+
+
+def grade_mean(grade: np.ndarray | int) -> np.ndarray | int:
+    """The state test's mean scale score for a grade (3 → 2400, rising 35 points a grade)."""
+    return 2400 + 35 * (grade - 3)
+
+
+def cut_scores(grade: int) -> tuple[int, int, int]:
+    """Lowest scale scores of performance levels 2, 3 and 4 (Basic, Proficient, Advanced) for a grade."""
+    mean = int(grade_mean(grade))
+    return mean - 85, mean - 10, mean + 75
 
 
 @dataclass
@@ -122,10 +135,11 @@ def assessments(
     tested = np.isin(st.grade, TEST_GRADES) & (in1 | in2) & (rng.random(st.n) < 0.97)
     s = np.repeat(np.nonzero(tested)[0], 2)
     subject = np.tile(np.array([0, 1], dtype=np.int8), s.size // 2)
-    mean = 2400 + 35 * (st.grade[s].astype(np.int64) - 3)
+    mean = grade_mean(st.grade[s].astype(np.int64))
     rate = absence_rate(st, att)[s]
     score = mean + 85 * (0.85 * st.ability[s] + 0.5 * rng.normal(0, 1, s.size)) - 160 * rate - 15 * subject
-    score = np.rint(score).astype(np.int64)
+    score = np.clip(np.rint(score).astype(np.int64), SCALE_MIN, SCALE_MAX)
+    # The same cuts as cut_scores(), vectorised over students.
     level = 1 + (score >= mean - 85).astype(np.int8) + (score >= mean - 10) + (score >= mean + 75)
     school = np.where(in2[s], st.school2[s], st.school1[s])
     days = test_day + rng.integers(0, 4, s.size) + 3 * subject

@@ -15,6 +15,7 @@ from . import edfi_events
 from .attendance import CATEGORY_NAMES, REASONS, AttendanceChunk
 from .catalog import Catalog
 from .community import CITY, GRADE_NAMES, NEIGHBORHOODS, SCHOOLS, STATE
+from .edfi_assessment import write_assessment_metadata
 from .edfi_static import DIR, U, school_ref
 from .organizations import DISTRICT_SLUG, SIS_NAME
 from .school_calendar import SchoolCalendar
@@ -97,6 +98,8 @@ class EdFiWriter:
         )
         self.grades = _Out(reg, "Grade", "InterchangeStudentGrade", "grades", parquet)
         self.disc = _Out(reg, "DisciplineAction", "InterchangeStudentDiscipline", "discipline", parquet)
+        # The Assessment metadata the results reference: small and written whole, always as XML.
+        write_assessment_metadata(reg, cal.school_year_start + 1)
         self.assess = _Out(reg, "StudentAssessment", "InterchangeStudentAssessment", "assessment", parquet)
 
     def write_chunk(self, st: StudentChunk, ids: list[str], att: AttendanceChunk, grades: dict[str, np.ndarray],

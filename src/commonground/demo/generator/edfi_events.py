@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .academics import ACTIONS, BEHAVIORS, LOCATIONS, SUBJECTS, letter_grade
+from .academics import ACTIONS, BEHAVIORS, LOCATIONS, letter_grade
 from .community import GRADE_NAMES
+from .edfi_assessment import ACADEMIC_SUBJECTS, ASSESSMENT_NS, PERFORMANCE_LEVELS, assessment_identifier
 from .edfi_static import U, school_ref
 from .students import StudentChunk
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 
 STUDENT_REF = ("\t\t<StudentReference>\n\t\t\t<StudentIdentity>\n\t\t\t\t<StudentUniqueId>{0}</StudentUniqueId>\n"
                "\t\t\t</StudentIdentity>\n\t\t</StudentReference>\n")  # fmt: skip
-ASSESSMENT_NS = "uri://state-assessment.example.org/Assessment"
 
 
 def _school_ids() -> np.ndarray:
@@ -105,12 +105,17 @@ def write_discipline(w: EdFiWriter, sid: np.ndarray, d: dict[str, np.ndarray]) -
 
 
 def write_assessments(w: EdFiWriter, st: StudentChunk, sid: np.ndarray, a: dict[str, np.ndarray]) -> None:
-    """State test results: scale score and performance level 1-4 per subject."""
+    """State test results: scale score and performance level per subject, referencing the Assessment.
+
+    As in Ed-Fi Data Standard 5.x the XML result carries no subject: that is on the referenced Assessment
+    (edfi_assessment.py). The Parquet form, a flat extract, keeps the subject as a column.
+    """
     s = a["student"]
     grade = st.grade[s]
-    subject = np.array(SUBJECTS, dtype=object)[a["subject"]]
+    subject = np.array(ACADEMIC_SUBJECTS, dtype=object)[a["subject"]]
     gname = np.array(GRADE_NAMES, dtype=object)[grade]
-    ident = np.array([f"SAR-{'ELA' if k == 0 else 'MATH'}-{g:02d}-{w.cal.school_year_start + 1}"
+    year_end = w.cal.school_year_start + 1
+    ident = np.array([assessment_identifier(int(k), int(g), year_end)
                       for k, g in zip(a["subject"], grade, strict=True)], dtype=object)  # fmt: skip
     cols = {
         "StudentUniqueId": sid[s],
@@ -121,7 +126,7 @@ def write_assessments(w: EdFiWriter, st: StudentChunk, sid: np.ndarray, a: dict[
         "AdministrationDate": w.iso[a["day"]],
         "WhenAssessedGradeLevel": gname,
         "ScaleScore": a["score"].astype(np.int64),
-        "PerformanceLevel": a["level"].astype(np.int64),
+        "PerformanceLevel": np.array(PERFORMANCE_LEVELS, dtype=object)[a["level"] - 1],
     }
     if w.assess.parquet:
         cols["Namespace"] = np.full(s.size, ASSESSMENT_NS, dtype=object)
@@ -135,7 +140,7 @@ def write_assessments(w: EdFiWriter, st: StudentChunk, sid: np.ndarray, a: dict[
         "\t\t\t<ResultDatatypeType>" + U + "ResultDatatypeTypeDescriptor#Integer</ResultDatatypeType>\n"
         "\t\t</ScoreResult>\n\t\t<PerformanceLevel>\n\t\t\t<AssessmentReportingMethod>" + U
         + "AssessmentReportingMethodDescriptor#Scale score</AssessmentReportingMethod>\n\t\t\t<PerformanceLevel>" + U
-        + "PerformanceLevelDescriptor#Level {8}</PerformanceLevel>\n\t\t</PerformanceLevel>\n"
+        + "PerformanceLevelDescriptor#{8}</PerformanceLevel>\n\t\t</PerformanceLevel>\n"
         "\t\t<SchoolYear>" + w.sy + "</SchoolYear>\n" + STUDENT_REF + "\t\t<AssessmentReference>\n"
         "\t\t\t<AssessmentIdentity>\n\t\t\t\t<AssessmentIdentifier>{3}</AssessmentIdentifier>\n"
         "\t\t\t\t<Namespace>" + ASSESSMENT_NS + "</Namespace>\n\t\t\t</AssessmentIdentity>\n"

@@ -1,12 +1,12 @@
 """Ed-Fi records about what happens to students → canonical rows: attendance events, discipline actions,
-program participation, grades and transcripts, assessments."""
+program participation, grades and transcripts (assessments are in :mod:`.edfi_assessments`)."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
 from .edfi_state import ATTENDANCE, DATE, SCHOOL_PATH, EdfiState, parse_date, text
-from .values import descriptor_value, parse_float, parse_grade, parse_school_year
+from .values import descriptor_value, parse_float, parse_school_year
 
 
 def attendance(state: EdfiState, el: ET.Element, file: str) -> None:
@@ -199,50 +199,3 @@ def transcript(state: EdfiState, el: ET.Element, file: str) -> None:
         },
     )
 
-
-def assessment(state: EdfiState, el: ET.Element, file: str) -> None:
-    """Assessment (metadata) → the subject of its results."""
-    ident = text(el, "AssessmentIdentifier")
-    subject = text(el, ".//AcademicSubjectDescriptor", ".//AcademicSubject")
-    if ident and subject:
-        state.subjects[ident] = descriptor_value(subject)
-
-
-def student_assessment(state: EdfiState, el: ET.Element, file: str) -> None:
-    """StudentAssessment → assessment_result (scale score and performance level)."""
-    sid = state.student(el, file)
-    ident = text(el, ".//AssessmentIdentifier")
-    scale = level = None
-    for score in el.iter("ScoreResult"):
-        method = text(score, "AssessmentReportingMethodDescriptor", "AssessmentReportingMethod") or ""
-        if "scale" in method.lower():
-            scale = state.value(score, file, "Result", parse_float, "a numeric scale score")
-    for perf in el.iter("PerformanceLevel"):
-        met = (text(perf, "PerformanceLevelMet") or "true").lower()
-        value = text(perf, "PerformanceLevelDescriptor", "PerformanceLevel")
-        if value and met in ("true", "1"):
-            level = descriptor_value(value)
-    if sid is None:
-        return
-    grade_text = text(el, "WhenAssessedGradeLevelDescriptor", "WhenAssessedGradeLevel")
-    state.rows.setdefault("assessment_result", []).append(
-        {
-            **state.base(el, file),
-            "source_person_id": sid,
-            "assessment_id": ident,
-            "date": state.value(el, file, "AdministrationDate", parse_date, DATE, required=True),
-            "grade_level": state.value(
-                el,
-                file,
-                "WhenAssessedGradeLevelDescriptor",
-                parse_grade,
-                "a grade level",
-                "WhenAssessedGradeLevel",
-            )
-            if grade_text
-            else None,
-            "scale_score": scale,
-            "performance_level": level,
-            "_assessment_key": ident,
-        }
-    )

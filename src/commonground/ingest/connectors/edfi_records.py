@@ -3,8 +3,8 @@
 Element names follow the Ed-Fi Data Standard 5.x interchange schemas; where 5.x spellings vary (for example
 ``AttendanceEventCategory`` vs ``AttendanceEventCategoryDescriptor``, identity-wrapped or flat references) each
 alternative is tried. Descriptors are reduced to their code value (the URI fragment). The mappers live in
-:mod:`.edfi_people` and :mod:`.edfi_events`; what they share (lookups, located value parsing, the submission's
-state) in :mod:`.edfi_state`. The XML reader and the Ed-Fi API client both feed records through :data:`HANDLERS`.
+:mod:`.edfi_people`, :mod:`.edfi_events` and :mod:`.edfi_assessments`; what they share (lookups, located value
+parsing, the submission's state) in :mod:`.edfi_state`. The XML reader and the Ed-Fi API client both feed records through :data:`HANDLERS`.
 """
 
 from __future__ import annotations
@@ -12,15 +12,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-from .edfi_events import (
-    assessment,
-    attendance,
-    discipline_action,
-    grade,
-    program,
-    student_assessment,
-    transcript,
-)
+from .edfi_assessments import assessment, student_assessment
+from .edfi_events import attendance, discipline_action, grade, program, transcript
 from .edfi_people import calendar_date, education_organization, school_association, student, student_edorg
 from .edfi_state import (
     ATTENDANCE,

@@ -155,7 +155,9 @@ class EdfiState:
     #: Student → (Hispanic or Latino?, races, line, file of the first record): pooled across records (edfi_race).
     race_parts: dict[str, tuple[bool | None, frozenset[str], int, str]] = field(default_factory=dict)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: AssessmentIdentifier → subject ("" when the Assessment names none) and → its one assessed grade.
     subjects: dict[str, str] = field(default_factory=dict)
+    assessed_grades: dict[str, str] = field(default_factory=dict)
     org_names: dict[str, str] = field(default_factory=dict)
     ignored: dict[str, int] = field(default_factory=dict)
     builders: dict[str, canonical.TableBuilder] = field(default_factory=dict)
@@ -270,8 +272,9 @@ class EdfiState:
             row["district"] = (
                 self.org_names.get(row["district"], row["district"]) if row["district"] else None
             )
-        for row in self.rows.get("assessment_result", []):
-            row["subject"] = self.subjects.get(row.pop("_assessment_key"))
+        from .edfi_assessments import resolve  # here, not at the top: it imports this module
+
+        resolve(self)
         for name, rows in self.rows.items():
             for row in rows:
                 self.add(name, row)
