@@ -198,4 +198,3 @@ def transcript(state: EdfiState, el: ET.Element, file: str) -> None:
             ),
         },
     )
-
