@@ -17,12 +17,12 @@ from commonground.core import audit
 from commonground.ecosystem.models import InformationSystem, Organization
 from commonground.ingest import dataplane, fixes, policy, sealing
 from commonground.ingest.choices import Semantics, SubmissionFormat, SubmissionStatus
-from commonground.ingest.connectors.canonical import data_field_names
+from commonground.ingest.connectors.canonical import PII_COLUMNS, data_field_names
 from commonground.ingest.connectors.edfi_xml import parse_edfi_xml
 from commonground.ingest.connectors.mapping import Mapping
 from commonground.ingest.connectors.oneroster import parse_oneroster
 from commonground.ingest.connectors.quarantine import Limits, Split, split_quarantine
-from commonground.ingest.connectors.report import ParseResult
+from commonground.ingest.connectors.report import Issue, ParseResult, identifying_column
 from commonground.ingest.connectors.sink import ParquetSink, TableSink
 from commonground.ingest.connectors.tabular import read_tabular
 from commonground.ingest.connectors.validate import validate_result
@@ -105,6 +105,7 @@ def build_report(result: ParseResult, split: Split | None = None) -> dict[str, A
     rows held back per table.
     """
     quarantined = dict(split.quarantined) if split is not None else {}
+    identifying = {result.column_label("person", c) for c in PII_COLUMNS} | PII_COLUMNS
     return {
         "summary": {
             "errors": result.count("error"),
@@ -114,12 +115,17 @@ def build_report(result: ParseResult, split: Split | None = None) -> dict[str, A
             "quarantined": quarantined,
             "quarantined_rows": sum(quarantined.values()),
         },
-        "issues": [i.as_dict() for i in result.issues[:MAX_REPORT_ISSUES]],
+        "issues": [_stored(i, identifying).as_dict() for i in result.issues[:MAX_REPORT_ISSUES]],
         "issues_listed": min(len(result.issues), MAX_REPORT_ISSUES),
         "notes": list(result.notes),
         "completeness": result.completeness(),
         "not_kept": {file: list(cols) for file, cols in result.not_kept.items()},
     }
+
+
+def _stored(issue: Issue, identifying: set[str]) -> Issue:
+    """Issues about identifying columns keep where they are but not the value (it would sit in the database)."""
+    return issue.withheld() if identifying_column(issue.column, identifying) else issue
 
 
 def _find_accepted(organization: Organization, fp: str) -> Submission | None:

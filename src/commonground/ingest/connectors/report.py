@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,30 @@ def truncate(value: object, limit: int = MAX_VALUE_CHARS) -> str | None:
         return None
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Stands for a value of an identifying column in stored reports.
+WITHHELD = "(identifying value withheld)"
+#: How sources name identifying fields (OneRoster headers, Ed-Fi elements, common spreadsheet headers), compared in
+#: lower case without punctuation; a mapped tabular header is found through the parse's own column labels.
+IDENTIFYING_NAMES = frozenset(
+    {
+        "firstname", "givenname", "middlename", "lastname", "lastsurname", "familyname", "surname", "name",
+        "fullname", "studentname", "generationcodesuffix", "generationsuffix", "preferredfirstname",
+        "preferredlastname", "birthdate", "dateofbirth", "dob", "address", "streetnumbername", "streetaddress",
+        "address1", "address2", "city", "postalcode", "zip", "zipcode", "phone", "phonenumber", "telephonenumber",
+        "sms", "email", "emailaddress", "electronicmailaddress", "localid", "identifier", "username",
+    }
+)  # fmt: skip
+
+
+def identifying_column(label: str | None, mapped: set[str]) -> bool:
+    """True when a report's column label names an identifying field: one of ``mapped`` (the source's labels of
+    the identifying canonical columns) or a usual source name for one (``Student/BirthData/BirthDate`` → yes)."""
+    if not label:
+        return False
+    last = re.sub(r"[^a-z0-9]", "", label.rsplit("/", 1)[-1].lower())
+    return label in mapped or last in IDENTIFYING_NAMES
 
 
 @dataclass(frozen=True)
@@ -61,6 +86,11 @@ class Issue:
     def as_dict(self) -> dict[str, Any]:
         """The issue as JSON-ready data (with its message)."""
         return {**asdict(self), "message": self.message}
+
+    def withheld(self) -> Issue:
+        """The same issue without the value it found: for values of identifying columns, which a stored report
+        must not keep in plaintext (the file, line and column still say where to look)."""
+        return replace(self, value=WITHHELD) if self.value is not None else self
 
 
 @dataclass
