@@ -5,6 +5,7 @@ the control plane's names)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from commonground.ingest import dataplane, sealing
 from commonground.ingest.actions import do_ingest
 from commonground.ingest.connectors.canonical import PII_COLUMNS, schema
 from commonground.ingest.connectors.mapping import load_mapping
+from commonground.ingest.connectors.report import WITHHELD
 from commonground.ingest.connectors.sink import ParquetSink
 from commonground.ingest.fixes import quarantine_csv
 from commonground.ingest.models import Submission
@@ -92,8 +94,8 @@ def test_a_published_roster_is_sealed_on_disk_and_plain_in_the_current_view(tmp_
 
 
 def test_validation_sees_the_values_as_sent(tmp_path: Path, settings: Settings) -> None:
-    """Sealing runs after validation: an implausible birth date is reported with its value, a bad one quarantined
-    (sealed on disk, plaintext in the download for the sender)."""
+    """Sealing runs after validation: an implausible birth date is found (its line reported, its value withheld from
+    the stored report), a bad one quarantined (sealed on disk, plaintext in the download for the sender)."""
     settings.COMMONGROUND_QUARANTINE_MAX_PERCENT = 50
     org = OrganizationFactory(slug="riverbend", kind="district")
     odd, bad = ("3", "Pell", "Quist", "1931-01-01", ""), ("4", "Fenwick", "Drouse", "2014-13-45", "")
@@ -101,7 +103,8 @@ def test_validation_sees_the_values_as_sent(tmp_path: Path, settings: Settings) 
 
     assert (sub.status, sub.quarantined_rows) == ("accepted", 1), sub.report
     implausible = [i for i in sub.report["issues"] if i["code"] == "implausible-birth-date"]
-    assert implausible and "1931-01-01" in str(implausible[0]["value"])
+    assert implausible and (implausible[0]["line"], implausible[0]["value"]) == (4, WITHHELD)
+    assert "1931-01-01" not in json.dumps(sub.report)
     held = dataplane.quarantine_dir("person", "riverbend", sub.pk) / dataplane.PART
     assert b"Drouse" not in held.read_bytes() and sealing.sealed_columns(held, "person")
     assert ",Fenwick,,Drouse," in "".join(quarantine_csv(sub, "person"))  # first, middle, last
