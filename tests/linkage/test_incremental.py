@@ -75,7 +75,7 @@ def test_changed_record_is_relinked_and_keeps_or_leaves_its_person(two_rosters: 
 
 
 def test_rejected_decision_holds_in_incremental_runs(two_rosters: Path, steward: object) -> None:
-    from commonground.linkage.actions import do_decide_review
+    from commonground.linkage.review_actions import do_decide_review
 
     publish(two_rosters, "clinic", _roster(7, [("Zed", "Ward", "2015-02-02", "2 B St", "M")]))
     do_link()

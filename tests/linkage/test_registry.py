@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commonground.core.models import AuditEvent
-from commonground.linkage.actions import RegistryError, do_decide_review, do_link
+from commonground.linkage.actions import RegistryError, do_link
 from commonground.linkage.choices import EventKind, HubPersonStatus, ReviewStatus
 from commonground.linkage.models import HubPerson, PersonRecord, RegistryEvent, ReviewItem
 from commonground.linkage.registry import hub_ids, source_records
+from commonground.linkage.review_actions import do_decide_review
 from tests.linkage.registry_helpers import (
     FAMILIES,
     hub_of,

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
-from commonground.linkage.actions import do_decide_review
 from commonground.linkage.choices import ReviewStatus
 from commonground.linkage.forms import DecisionForm
 from commonground.linkage.models import HubPerson, RegistryEvent, ReviewItem
+from commonground.linkage.review_actions import do_decide_review
 from commonground.linkage.review_records import side_by_side
 from commonground.linkage.tables import ReviewTable
 from commonground.linkage.waterfall import waterfall_rows, waterfall_spec
