@@ -22,7 +22,8 @@ from pathlib import Path
 
 from .oneroster_build import build
 from .oneroster_context import Ctx
-from .oneroster_files import SPECS, FileRows, Row, dedupe, read_file
+from .oneroster_files import FileRows, Row, dedupe, read_file
+from .oneroster_specs import SPECS
 from .oneroster_stream import STREAMED, StatusCheck
 from .report import ParseResult
 from .sources import Source, SourceError, ZipLimits, open_source

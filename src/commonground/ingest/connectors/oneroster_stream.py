@@ -18,8 +18,9 @@ from contextlib import contextmanager
 import numpy as np
 
 from .oneroster_context import Ctx
-from .oneroster_files import SPECS, FileRows, Row, open_rows
+from .oneroster_files import FileRows, Row, open_rows
 from .oneroster_race import RaceReader
+from .oneroster_specs import SPECS
 from .report import ParseResult
 
 #: The files read row by row (demographics into a compact index, before users).
