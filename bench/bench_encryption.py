@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from children import in_child
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -104,18 +105,6 @@ def _child(export: str, attendance: str, mapping: str, home: str, sealed: bool, 
     )
 
 
-def _in_child(*args: Any) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(*args, queue))
-    proc.start()
-    proc.join()
-    if proc.exitcode != 0:
-        raise RuntimeError(f"the ingest child failed with exit code {proc.exitcode}")
-    result: dict[str, Any] = queue.get(timeout=10)
-    return result
-
-
 def run(students: int = 100_000, days: int = 10, repeats: int = 2) -> dict[str, Any]:
     """Ingest the district's files ``repeats`` times sealed and plain (alternating); best times and ratios."""
     from bench_ingest import write_oneroster_export
@@ -131,7 +120,7 @@ def run(students: int = 100_000, days: int = 10, repeats: int = 2) -> dict[str, 
             for sealed in (False, True):
                 home = root / f"home-{i}-{'sealed' if sealed else 'plain'}"
                 args = (str(root / "export"), str(root / "attendance.csv"), str(mapping), str(home), sealed)
-                runs[sealed].append(_in_child(*args))
+                runs[sealed].append(in_child(_child, *args))
     ok = all(r["status"] == ["accepted", "accepted"] for rs in runs.values() for r in rs)
     sealed_right = all(r["sealed_on_disk"] for r in runs[True]) and not any(
         r["sealed_on_disk"] for r in runs[False]

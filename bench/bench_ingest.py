@@ -20,16 +20,15 @@ ours under 1.5 GB peak RSS.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import multiprocessing as mp
 import os
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from children import in_child, peak_rss
 
 TARGET_RATIO = 2.0
 TARGET_RSS_BYTES = int(1.5 * 1024**3)
@@ -181,18 +180,6 @@ columns: {first_name: First, last_name: Last, birth_date: Birth date, grade_leve
 """
 
 
-def _peak_rss() -> int:
-    """This process's own peak resident memory in bytes.
-
-    ``VmHWM`` counts only since the child's exec; ``ru_maxrss`` would carry over the parent's peak from the fork.
-    """
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
-
-
 def _duckdb_child(csv: str, out: str, queue: Any) -> None:
     import duckdb
 
@@ -201,7 +188,7 @@ def _duckdb_child(csv: str, out: str, queue: Any) -> None:
     con.execute(f"COPY (SELECT * FROM read_csv('{csv}')) TO '{out}' (FORMAT parquet)")  # noqa: S608 - our temp paths
     seconds = time.perf_counter() - t0
     rows = con.execute("SELECT count(*) FROM read_parquet(?)", [out]).fetchall()[0]
-    queue.put({"seconds": seconds, "rows": rows[0] if rows else 0, "peak_rss_bytes": _peak_rss()})
+    queue.put({"seconds": seconds, "rows": rows[0] if rows else 0, "peak_rss_bytes": peak_rss()})
 
 
 def _ingest_child(csv: str, mapping: str, home: str, queue: Any) -> None:
@@ -229,7 +216,7 @@ def _ingest_child(csv: str, mapping: str, home: str, queue: Any) -> None:
             "status": sub.status,
             "rows": sub.row_counts.get("attendance_event", 0),
             "errors": sub.report["summary"]["errors"],
-            "peak_rss_bytes": _peak_rss(),
+            "peak_rss_bytes": peak_rss(),
         }
     )
 
@@ -259,7 +246,7 @@ def _oneroster_child(folder: str, home: str, fmt: str, mapping: str, queue: Any)
             "status": sub.status,
             "rows": sub.row_counts,
             "errors": sub.report["summary"]["errors"],
-            "peak_rss_bytes": _peak_rss(),
+            "peak_rss_bytes": peak_rss(),
         }
     )
 
@@ -270,8 +257,8 @@ def run_oneroster(students: int, seed: int = 7) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="cg-bench-oneroster-") as tmp:
         root = Path(tmp)
         info = write_oneroster_export(root / "export", students, seed)
-        roster = _in_child(_oneroster_child, str(root / "export"), str(root / "home-or"), "oneroster", "")
-        tabular = _in_child(
+        roster = in_child(_oneroster_child, str(root / "export"), str(root / "home-or"), "oneroster", "")
+        tabular = in_child(
             _oneroster_child, str(root / "people.csv"), str(root / "home-tab"), "tabular", PEOPLE_MAPPING
         )
     return {
@@ -307,21 +294,9 @@ def _edfi_child(folder: str, exact: bool, queue: Any) -> None:
             "attendance_events": result.rows().get("attendance_event", 0),
             "errors": result.count("error"),
             "bytes": sum(f.stat().st_size for f in files),
-            "peak_rss_bytes": _peak_rss(),
+            "peak_rss_bytes": peak_rss(),
         }
     )
-
-
-def _in_child(target: Any, *args: Any) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    proc.join()
-    if proc.exitcode != 0:
-        raise RuntimeError(f"{target.__name__} failed with exit code {proc.exitcode}")
-    result: dict[str, Any] = queue.get(timeout=10)
-    return result
 
 
 def run_edfi(students: int = 20_000, seed: int = 7) -> dict[str, Any]:
@@ -331,8 +306,8 @@ def run_edfi(students: int = 20_000, seed: int = 7) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="cg-bench-edfi-") as tmp:
         generate(GeneratorConfig(students=students, seed=seed, out_dir=Path(tmp)))
         folder = str(Path(tmp) / "district" / "edfi")
-        got = _in_child(_edfi_child, folder, False)
-        exact = _in_child(_edfi_child, folder, True)
+        got = in_child(_edfi_child, folder, False)
+        exact = in_child(_edfi_child, folder, True)
     return {
         "students": students,
         **got,
@@ -367,8 +342,8 @@ def run(
         mapping.write_text(MAPPING, encoding="utf-8")
         generate_seconds = time.perf_counter() - t0
         for attempt in range(repeats):
-            duck.append(_in_child(_duckdb_child, str(csv), str(root / f"duckdb-{attempt}.parquet")))
-            ours.append(_in_child(_ingest_child, str(csv), str(mapping), str(root / f"home-{attempt}")))
+            duck.append(in_child(_duckdb_child, str(csv), str(root / f"duckdb-{attempt}.parquet")))
+            ours.append(in_child(_ingest_child, str(csv), str(mapping), str(root / f"home-{attempt}")))
     edfi = run_edfi(edfi_students, seed) if edfi_students else {}
     oneroster = run_oneroster(oneroster_students, seed) if oneroster_students else {}
     best_duck = min(d["seconds"] for d in duck)

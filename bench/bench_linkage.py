@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from children import in_child, peak_rss
 
 TARGETS = {"f1": 0.985, "precision": 0.995, "blocking_recall": 0.995, "peak_rss_bytes": 4 * 1024**3}
 #: From this size on, ours must also be no slower than plain Splink measured in the same run.
@@ -89,21 +89,6 @@ def _plain_splink(left: Any, right: Any, seed: int) -> tuple[Any, int]:
     return table, compared
 
 
-def _peak_rss() -> int:
-    """This process's own peak RSS in bytes.
-
-    ``ru_maxrss`` would be wrong here: Linux carries the parent's high-water mark into a child across fork and
-    exec, so a child of a big parent reports the parent's size. ``VmHWM`` belongs to the process's own memory.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
 def _child(method: str, folder: str, seed: int, queue: Any) -> None:
     import logging
 
@@ -128,27 +113,14 @@ def _child(method: str, folder: str, seed: int, queue: Any) -> None:
         seconds = time.perf_counter() - t0
         links = scored.filter(pc.greater_equal(scored.column("match_probability"), LINK_THRESHOLD))
         extra = {"at_0_5": pairwise_quality(scored, truth).as_dict()}
-    peak = _peak_rss()
+    peak = peak_rss()
     quality = pairwise_quality(links, truth).as_dict()
     queue.put({**quality, "seconds": round(seconds, 2), "peak_rss_bytes": peak, "peak_rss_mb": round(peak / 1024**2),
                "pairs_compared": compared, **extra})  # fmt: skip
 
 
-def _in_child(target: Any, *args: Any) -> dict[str, Any]:
-    """Run ``target(*args, queue)`` in a fresh process and return what it put on the queue."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    out = queue.get()
-    proc.join()
-    if proc.exitcode != 0:
-        raise RuntimeError(f"{target.__name__}{args[:1]} failed with exit code {proc.exitcode}")
-    return dict(out)
-
-
 def _measure(method: str, folder: str, seed: int) -> dict[str, Any]:
-    return _in_child(_child, method, folder, seed)
+    return in_child(_child, method, folder, seed)
 
 
 def _prepare_inputs(students: int, seed: int, tmp: Path, queue: Any) -> None:
@@ -189,7 +161,7 @@ def run(sizes: tuple[int, ...] = (10_000, 100_000), seed: int = 7) -> dict[str, 
     passed = True
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="cg-bench-link-") as tmp:
-            info = _in_child(_prepare_inputs, size, seed, Path(tmp))
+            info = in_child(_prepare_inputs, size, seed, Path(tmp))
             ours = _measure("ours", tmp, seed)
             plain = _measure("plain", tmp, seed)
         checks = _passed(size, ours, plain)
