@@ -9,18 +9,28 @@ tests.ingest.bad_input_catalogue`` prints it) and a test keeps the two equal.
 
 from __future__ import annotations
 
-import shutil
-import stat
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from commonground.ingest.connectors.mapping import Mapping, load_mapping
-from commonground.ingest.connectors.report import ParseResult
 
-from .conftest import EDFI_EXCERPT, GRAND_BEND, find_issue
+from .bad_input_files import (
+    GiB,
+    edit,
+    excerpt_text,
+    grand_bend_copy,
+    zip_absolute,
+    zip_bomb_ratio,
+    zip_declares_too_much,
+    zip_liar,
+    zip_many,
+    zip_symlink,
+    zip_traversal,
+    zip_truncated,
+)
+from .conftest import EDFI_EXCERPT
 
 PERSON_MAPPING_YAML = """
 table: person
@@ -46,7 +56,6 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 </InterchangeStudent>
 """
 
-GiB = 1024**3
 
 #: One line per issue code in the catalogue: what it means to the partner who sent the file.
 MEANINGS = {
@@ -109,50 +118,6 @@ class BadInput:
     @property
     def mapping(self) -> Mapping | None:
         return PERSON_MAPPING if self.fmt == "tabular" else None
-
-
-def where(result: ParseResult, code: str) -> tuple[str, str, int | None, str | None]:
-    """(severity, file, line, column) of the first issue with ``code``."""
-    issue = find_issue(result, code)
-    return issue.severity, issue.file, issue.line, issue.column
-
-
-def edit(folder: Path, name: str, old: str, new: str) -> None:
-    """Replace the first ``old`` in ``folder/name`` (which must contain it) by ``new``."""
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (name, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def make_zip(path: Path, members: dict[str, bytes]) -> Path:
-    """A deflated zip of ``members`` (name → bytes)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return path
-
-
-def declare_size(archive: Path, real: int, declared: int) -> None:
-    """Rewrite a one-member zip's declared uncompressed size (local header and central directory)."""
-    data = archive.read_bytes()
-    old = real.to_bytes(4, "little")
-    assert data.count(old) == 2, "the size must appear once in each header"
-    archive.write_bytes(data.replace(old, declared.to_bytes(4, "little")))
-
-
-def grand_bend_copy(tmp: Path) -> Path:
-    """A writable copy of the Grand Bend OneRoster sample (CSV files only)."""
-    target = tmp / "grand-bend"
-    target.mkdir()
-    for f in GRAND_BEND.glob("*.csv"):
-        shutil.copyfile(f, target / f.name)
-    return target
-
-
-def excerpt_text(name: str) -> str:
-    """One file of the Ed-Fi XML excerpt as text."""
-    return (EDFI_EXCERPT / name).read_text(encoding="utf-8")
 
 
 # --- OneRoster builders ----------------------------------------------------------------------------------------
@@ -225,62 +190,6 @@ def _delta_without_status(tmp: Path) -> list[Path]:
         encoding="utf-8",
     )
     return [folder]
-
-
-# --- zip builders ----------------------------------------------------------------------------------------------
-
-
-def _grand_bend_members() -> dict[str, bytes]:
-    return {f.name: f.read_bytes() for f in GRAND_BEND.glob("*.csv")}
-
-
-def _zip_bomb_ratio(tmp: Path) -> list[Path]:
-    return [make_zip(tmp / "bomb.zip", {"users.csv": b"\0" * (20 * 1024 * 1024)})]
-
-
-def _zip_declares_too_much(tmp: Path) -> list[Path]:
-    data = b"sourcedId\n1\n"
-    archive = make_zip(tmp / "big.zip", {"users.csv": data})
-    declare_size(archive, len(data), 4 * GiB - 16)  # over the 2 GiB default, without writing a byte of it
-    return [archive]
-
-
-def _zip_liar(tmp: Path) -> list[Path]:
-    data = b"sourcedId\n" + b"1\n" * 50_000
-    archive = make_zip(tmp / "liar.zip", {"users.csv": data})
-    declare_size(archive, len(data), 100)
-    return [archive]
-
-
-def _zip_traversal(tmp: Path) -> list[Path]:
-    return [make_zip(tmp / "evil.zip", {**_grand_bend_members(), "../../etc/users.csv": b"x"})]
-
-
-def _zip_absolute(tmp: Path) -> list[Path]:
-    return [make_zip(tmp / "abs.zip", {"/tmp/users.csv": b"x"})]  # noqa: S108 - the name is the attack
-
-
-def _zip_symlink(tmp: Path) -> list[Path]:
-    archive = tmp / "link.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        info = zipfile.ZipInfo("users.csv")
-        info.external_attr = (stat.S_IFLNK | 0o777) << 16
-        zf.writestr(info, "/etc/passwd")
-    return [archive]
-
-
-def _zip_many(tmp: Path) -> list[Path]:
-    archive = tmp / "many.zip"
-    with zipfile.ZipFile(archive, "w") as zf:  # one more than the default limit of 10,000
-        for i in range(10_001):
-            zf.writestr(f"f{i}.csv", b"a\n")
-    return [archive]
-
-
-def _zip_truncated(tmp: Path) -> list[Path]:
-    archive = make_zip(tmp / "cut.zip", _grand_bend_members())
-    archive.write_bytes(archive.read_bytes()[:-200])
-    return [archive]
 
 
 # --- Ed-Fi XML builders ----------------------------------------------------------------------------------------
@@ -394,14 +303,14 @@ CATALOGUE: list[BadInput] = [
     BadInput("delta-row-without-status", "oneroster", _delta_without_status, "missing-status", "users.csv", 2, "status"),
     BadInput("encoding-changes-midway", "oneroster", _oneroster(_encoding_changes_midway), "bad-encoding", "users.csv", 1212, None),
     # zips
-    BadInput("zip-bomb-ratio", "oneroster", _zip_bomb_ratio, "zip-bomb", "users.csv", None, None),
-    BadInput("zip-bomb-declared-size", "oneroster", _zip_declares_too_much, "zip-bomb", "users.csv", None, None),
-    BadInput("zip-member-longer-than-declared", "oneroster", _zip_liar, "bad-zip", "users.csv", None, None),
-    BadInput("zip-path-traversal", "oneroster", _zip_traversal, "zip-path-traversal", "../../etc/users.csv", None, None),
-    BadInput("zip-absolute-path", "oneroster", _zip_absolute, "zip-path-traversal", "/tmp/users.csv", None, None),  # noqa: S108
-    BadInput("zip-symlink", "oneroster", _zip_symlink, "zip-symlink", "users.csv", None, None),
-    BadInput("zip-too-many-members", "oneroster", _zip_many, "zip-too-many-members", "many.zip", None, None),
-    BadInput("truncated-zip", "oneroster", _zip_truncated, "bad-zip", "cut.zip", None, None),
+    BadInput("zip-bomb-ratio", "oneroster", zip_bomb_ratio, "zip-bomb", "users.csv", None, None),
+    BadInput("zip-bomb-declared-size", "oneroster", zip_declares_too_much, "zip-bomb", "users.csv", None, None),
+    BadInput("zip-member-longer-than-declared", "oneroster", zip_liar, "bad-zip", "users.csv", None, None),
+    BadInput("zip-path-traversal", "oneroster", zip_traversal, "zip-path-traversal", "../../etc/users.csv", None, None),
+    BadInput("zip-absolute-path", "oneroster", zip_absolute, "zip-path-traversal", "/tmp/users.csv", None, None),  # noqa: S108
+    BadInput("zip-symlink", "oneroster", zip_symlink, "zip-symlink", "users.csv", None, None),
+    BadInput("zip-too-many-members", "oneroster", zip_many, "zip-too-many-members", "many.zip", None, None),
+    BadInput("truncated-zip", "oneroster", zip_truncated, "bad-zip", "cut.zip", None, None),
     # Ed-Fi XML
     BadInput("xml-entity-expansion", "edfi-xml", _xml("lol.xml", lambda: BILLION_LAUGHS), "dtd-not-allowed", "lol.xml", 2, None),
     BadInput("xml-external-dtd", "edfi-xml", _xml("dtd.xml", _external_dtd), "dtd-not-allowed", "dtd.xml", 3, None),

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from commonground.ingest.connectors.edfi_xml import parse_edfi_xml
 
-from .bad_input_catalogue import BILLION_LAUGHS, where
+from .bad_input_catalogue import BILLION_LAUGHS
+from .bad_input_files import where
 from .conftest import EDFI_EXCERPT, find_issue
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from commonground.ingest.connectors.oneroster import parse_oneroster
 
-from .bad_input_catalogue import edit, where
+from .bad_input_files import edit, where
 from .conftest import find_issue
 
 

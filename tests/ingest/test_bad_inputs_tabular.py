@@ -11,7 +11,8 @@ import pytest
 
 from commonground.ingest.connectors.tabular import parse_tabular
 
-from .bad_input_catalogue import PERSON_MAPPING, where
+from .bad_input_catalogue import PERSON_MAPPING
+from .bad_input_files import where
 from .conftest import find_issue
 
 

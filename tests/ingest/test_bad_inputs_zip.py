@@ -12,7 +12,7 @@ from pathlib import Path
 from commonground.ingest.connectors.oneroster import parse_oneroster
 from commonground.ingest.connectors.sources import ZipLimits
 
-from .bad_input_catalogue import make_zip, where
+from .bad_input_files import make_zip, where
 from .conftest import GRAND_BEND, find_issue
 
 
