@@ -20,12 +20,8 @@ import dataclasses
 import itertools
 import json
 import os
-import queue
 import random
 import signal
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -36,17 +32,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import missing_service
-from tests.helpers import cli_env, run_cli
+from tests.helpers import run_cli
+from tests.ingest.crash_child import Child, Hub
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
 ORG = "club"
 ROWS = 150_000  # most of a second of ingest on one core: long enough for kills to land in every phase
 KILLS = 32  # per database (the issue asks for "many"; the brief for at least 30)
 MAX_ATTEMPTS = 70
 SPARED_EVERY = 8  # every 8th attempt runs to the end, so several accepted batches face the later kills
-WAIT = 90.0  # seconds any one child may take to answer before the test gives up on it
 PHASES = ("hash", "parse", "stage", "validate", "recover", "fsync", "rename", "commit")
 PUBLISH_PHASES = {"recover", "fsync", "rename", "commit"}
 MAPPING = """\
@@ -56,18 +51,6 @@ columns: {school_id: School, date: Date, category: Status}
 date_formats: {date: ["%m/%d/%Y"]}
 value_maps: {category: {Present: in_attendance}}
 """
-
-
-@dataclasses.dataclass
-class Hub:
-    """A hub home (and its database URL on PostgreSQL) that the children share."""
-
-    home: Path
-    database_url: str | None
-    work: Path
-
-    def env(self) -> dict[str, str]:
-        return cli_env(self.home, self.database_url)
 
 
 @contextlib.contextmanager
@@ -122,82 +105,6 @@ def base_csv(rows: int) -> bytes:
 def prefix(attempt: int) -> str:
     """The student id prefix of one attempt's file: every attempt's rows are its own."""
     return f"A{attempt:03d}-"
-
-
-class Child:
-    """One ``crash_driver`` process and the lines it has printed (read by a thread, with arrival times)."""
-
-    def __init__(self, hub: Hub, *args: str) -> None:
-        self.stderr_path = hub.work / f"child-{uuid.uuid4().hex[:8]}.err"
-        self.proc = subprocess.Popen(  # noqa: S603 - fixed interpreter and module
-            [sys.executable, "-m", "tests.ingest.crash_driver", *args],
-            cwd=REPO,
-            env=hub.env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.stderr_path.open("wb"),
-            text=True,
-        )
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.seen: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def next_line(self, until: float) -> str | None:
-        """The next line, or None at end of output or when ``until`` (monotonic) passes."""
-        try:
-            line = self.lines.get(timeout=max(0.0, until - time.monotonic()))
-        except queue.Empty:
-            return None
-        if line is not None:
-            self.seen.append(line)
-        return line
-
-    def expect(self, start: str) -> str:
-        """Read lines until one starts with ``start``; fail with the child's output if it never comes."""
-        until = time.monotonic() + WAIT
-        while (line := self.next_line(until)) is not None:
-            if line.startswith(start):
-                return line
-        self.kill()
-        pytest.fail(f"child never printed {start!r}; printed {self.seen}; stderr:\n{self.stderr()}")
-
-    def send(self, line: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.proc.pid, signal.SIGKILL)
-
-    def finish(self) -> int:
-        """Wait for the exit, collect every remaining line; return the exit code (-9 when killed)."""
-        code = self.proc.wait(timeout=WAIT)
-        self.reader.join(timeout=WAIT)
-        while True:
-            try:
-                line = self.lines.get_nowait()
-            except queue.Empty:
-                break
-            if line is not None:
-                self.seen.append(line)
-        if self.proc.stdin is not None:
-            with contextlib.suppress(BrokenPipeError):
-                self.proc.stdin.close()
-        return code
-
-    def phases(self) -> list[tuple[str, float]]:
-        return [(p[1], float(p[2])) for p in (line.split() for line in self.seen) if p[0] == "phase"]
-
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")[-4000:]
 
 
 def check_accepted(entries: list[dict[str, Any]], context: str) -> None:
