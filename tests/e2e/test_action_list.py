@@ -13,21 +13,10 @@ import pytest
 
 from commonground.governance.models import DisclosureRecord
 from tests.actionlists.world import build
-from tests.e2e.test_accessibility import AXE, WCAG
+from tests.e2e.test_accessibility import page_violations
 from tests.e2e.test_upload import screenshot, sign_in
 
 pytestmark = [pytest.mark.browser]
-
-
-def _axe(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    return [
-        f"{page.url}: {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
 
 
 def test_coordinator_filters_exports_and_opens_a_student(
@@ -45,7 +34,7 @@ def test_coordinator_filters_exports_and_opens_a_student(
     page.wait_for_url(f"{base}/students/")
     table = page.get_by_role("table", name="Students your program serves")
     assert table.get_by_role("row").count() == 4  # the header and three students
-    problems = _axe(page)
+    problems = page_violations(page)
 
     page.get_by_label("Flag").select_option(label="Chronically absent")
     page.get_by_role("button", name="Filter").click()
@@ -67,12 +56,12 @@ def test_coordinator_filters_exports_and_opens_a_student(
     assert page.get_by_role("heading", level=1).inner_text() == "Ana Alvarez"
     assert page.get_by_role("table", name="Enrollments, absences, incidents, assessments and program spells, "
                                           "newest first").get_by_text("Out-of-school suspension").count() == 1  # fmt: skip
-    problems += _axe(page)
+    problems += page_violations(page)
 
     # Ask for what is restricted: a data request, which the coordinator then sees waiting for review.
     page.get_by_role("link", name="Data requests").click()
     page.get_by_role("link", name="Ask for data").click()
-    problems += _axe(page)
+    problems += page_violations(page)
     page.get_by_label("On behalf of").select_option(label="Bright Futures")
     page.get_by_label("Organization holding the data").select_option(label="Riverbend Schools")
     page.get_by_label("Data elements").select_option(["assessment_result.performance_level"])
@@ -80,6 +69,6 @@ def test_coordinator_filters_exports_and_opens_a_student(
     page.get_by_role("button", name="Send the request").click()
     page.wait_for_url(f"{base}/requests/*/")
     assert "Waiting for review" in page.inner_text("main")
-    problems += _axe(page)
+    problems += page_violations(page)
     context.close()
     assert problems == [], "\n".join(problems)

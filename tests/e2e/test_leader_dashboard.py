@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from commonground.questions.choices import Audience
-from tests.e2e.test_accessibility import AXE, WCAG
+from tests.e2e.test_accessibility import page_violations
 from tests.e2e.test_upload import screenshot, sign_in
 from tests.factories import OrganizationFactory, make_user_with_role
 from tests.questions.app_world import build
@@ -20,17 +20,6 @@ from tests.questions.dashboard_fixtures import handmade
 pytestmark = [pytest.mark.browser]
 
 WORDING = "Where are children missing the most school?"
-
-
-def _axe(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    return [
-        f"{page.url}: {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
 
 
 def test_leader_filters_reads_the_table_and_downloads_the_evidence_pack(
@@ -54,7 +43,7 @@ def test_leader_filters_reads_the_table_and_downloads_the_evidence_pack(
     assert page.get_by_role("heading", level=1).inner_text() == WORDING
     page.wait_for_selector("[data-vega-lite][data-chart-state='drawn']")
     assert page.locator("[data-chart-state='failed']").count() == 0
-    problems = _axe(page)
+    problems = page_violations(page)
 
     # Filter by school: the trend is that school's, and its hidden year reads "suppressed".
     page.get_by_label("School", exact=True).select_option(label="Lincoln Elementary")
@@ -72,7 +61,7 @@ def test_leader_filters_reads_the_table_and_downloads_the_evidence_pack(
     assert (
         "suppressed" in page.locator("[data-vega-lite='chart-year'] svg").inner_html()
     )  # written on the chart, not drawn as 0
-    problems += _axe(page)
+    problems += page_violations(page)
 
     # Every year, every school: the map draws each neighbourhood, Oak Hill hatched and labelled.
     page.get_by_label("School", exact=True).select_option(label="All schools")
@@ -84,7 +73,7 @@ def test_leader_filters_reads_the_table_and_downloads_the_evidence_pack(
     the_map = page.get_by_role("img", name="Chronically absent students by neighbourhood")
     assert the_map.locator("path[fill='url(#map-hatch)']").count() == 1
     screenshot(page, "leader-dashboard.png")
-    problems += _axe(page)
+    problems += page_violations(page)
 
     # The evidence pack, as HTML and as PDF.
     with page.expect_download() as html_download:
@@ -116,7 +105,7 @@ def test_a_visitor_reads_a_public_dashboard_but_not_a_leaders_one(
     assert page.get_by_role("heading", level=1).inner_text() == WORDING
     page.wait_for_selector("[data-vega-lite][data-chart-state='drawn']")
     assert page.get_by_role("img", name="Chronically absent students by neighbourhood").count() == 1
-    problems = _axe(page)
+    problems = page_violations(page)
     response = page.goto(f"{base}/questions/{leaders.slug}/dashboard/")
     assert response is not None and response.status == 404
     assert problems == []
