@@ -1,4 +1,5 @@
-"""The crash test's child process (a ``crash_driver`` the test kills) and the hub home the children share."""
+"""The crash tests' child process (a driver the test kills), the hub home the children share, and the throw-away
+PostgreSQL database they use."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_service
 from tests.helpers import cli_env
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,3 +111,26 @@ class Child:
 
     def stderr(self) -> str:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+@contextlib.contextmanager
+def dedicated_database() -> Iterator[str | None]:
+    """On PostgreSQL, a throw-away database the test and its children share; on SQLite, None (the hub's file)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield None
+        return
+    import psycopg
+
+    base = url.rsplit("/", 1)[0]
+    name = f"cg_crash_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        missing_service(f"PostgreSQL is not reachable for the crash test: {exc}")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

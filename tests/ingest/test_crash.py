@@ -15,7 +15,6 @@ On PostgreSQL the children share a throw-away database created for the test, on 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import itertools
 import json
@@ -23,7 +22,6 @@ import os
 import random
 import signal
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +29,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import missing_service
 from tests.helpers import run_cli
-from tests.ingest.crash_child import Child, Hub
+from tests.ingest.crash_child import Child, Hub, dedicated_database
 
 pytestmark = pytest.mark.slow
 
@@ -51,29 +48,6 @@ columns: {school_id: School, date: Date, category: Status}
 date_formats: {date: ["%m/%d/%Y"]}
 value_maps: {category: {Present: in_attendance}}
 """
-
-
-@contextlib.contextmanager
-def dedicated_database() -> Iterator[str | None]:
-    """On PostgreSQL, a throw-away database the test and its children share; on SQLite, None (the hub's file)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield None
-        return
-    import psycopg
-
-    base = url.rsplit("/", 1)[0]
-    name = f"cg_crash_{uuid.uuid4().hex[:10]}"
-    try:
-        with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        missing_service(f"PostgreSQL is not reachable for the crash test: {exc}")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def base_csv(rows: int) -> bytes:

@@ -35,7 +35,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import run_cli
-from tests.ingest.test_crash import REPO, Child, Hub, dedicated_database
+from tests.ingest.crash_child import REPO, Child, Hub, dedicated_database
 
 pytestmark = pytest.mark.slow
 
