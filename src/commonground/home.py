@@ -7,6 +7,7 @@ Resolution order: an explicit ``--home`` (which the CLI copies into ``COMMONGROU
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 ENV_VAR = "COMMONGROUND_HOME"
@@ -32,9 +33,11 @@ def ensure_home(path: Path | None = None) -> Path:
     try:
         for sub in ("", "data", "keys", "exports"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        probe = home / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        # A probe name of its own: processes starting together (gunicorn workers, crash-test children) on
+        # one home must not delete each other's probe.
+        handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=home)
+        os.close(handle)
+        os.unlink(probe)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise HomeError(f"cannot use {home} as the hub's home folder: {reason}") from exc
