@@ -272,13 +272,16 @@ class Access:
     def disclose(self, shown: Mapping[str, Masked]) -> None:
         """Record, under each purpose, what the page shows of each student in ``shown`` (route and path of the
         request); the names read back from the organization's own records under purpose ``own_records``."""
+        pairs: list[tuple[policy.Decision, dict[str, Any]]] = []
         for index, decision in enumerate(self.decisions):
             chosen = {s: m.shown[index] for s, m in shown.items() if m.shown[index]}
             if chosen:
-                gate.disclose_shown(decision, chosen, self.route, path=self.path)
+                pairs.append((decision, chosen))
         named = {s: NAME for s, m in shown.items() if m.own_name is not None}
         if named and self.own is not None:
-            gate.disclose_shown(self.own, named, self.route, path=self.path)
+            pairs.append((self.own, named))
+        if pairs:  # one insert and one audit-chain entry for the whole page
+            gate.disclose_shown_many(pairs, self.route, path=self.path)
 
 
 Row = dict[str, Any]

@@ -162,7 +162,7 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _moment(value: Any) -> dt.datetime | None:
+def moment(value: Any) -> dt.datetime | None:
     """A datetime column: SQLite hands back naive UTC (as a datetime or text), PostgreSQL an aware datetime."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
@@ -243,7 +243,7 @@ def load(actor: Any, subjects: Sequence[str], at: dt.datetime) -> policy.Facts:
                     recipient_class=klass or "",
                     signed_on=_day(signed),  # type: ignore[arg-type]
                     expires_on=_day(expires),
-                    revoked_at=_moment(revoked),
+                    revoked_at=moment(revoked),
                 )
             )
 

@@ -18,7 +18,6 @@ import contextlib
 import contextvars
 import dataclasses
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -28,11 +27,11 @@ import pyarrow.compute as pc
 from django.db import transaction
 from django.utils import timezone
 
-from commonground.core import audit, chain
+from commonground.core import audit
+from commonground.governance import disclosure_writer, facts, policy, policy_index, revision
 from commonground.governance import elements as catalog
-from commonground.governance import facts, policy, policy_index
 from commonground.governance.choices import PurposeCategory
-from commonground.governance.models import Agreement, DisclosureRecord, DisclosureRoute, PopulationFact
+from commonground.governance.models import DisclosureRecord, DisclosureRoute, PopulationFact
 from commonground.ingest import dataplane
 from commonground.ingest.connectors.canonical import SCHEMAS
 
@@ -45,8 +44,7 @@ class GateError(ValueError):
     """A request the gate cannot even consider: an unknown purpose, element, table or route."""
 
 
-class DisclosureOutsideTransactionError(RuntimeError):
-    """Disclosure records were written outside a transaction, so they could be lost while the data went out."""
+DisclosureOutsideTransactionError = disclosure_writer.DisclosureOutsideTransactionError
 
 
 def current_access() -> str | None:
@@ -92,7 +90,7 @@ def authorize_many(
     if timezone.is_naive(at):
         raise GateError("the time of a decision must be timezone-aware")
     everyone = list(dict.fromkeys(s for _purpose, students, _wanted in checked for s in students))
-    loaded = facts.load(actor, everyone, at)
+    loaded = revision.load(actor, everyone, at)
     label = actor.get_username() if loaded.actor.user_id is not None else "anonymous"
     day = timezone.localdate(at)
     return [
@@ -133,88 +131,12 @@ def _records(
     path: str,
     redisclosure_of: Mapping[str, int] | None,
 ) -> list[DisclosureRecord]:
-    """Write one record per student and basis for ``chosen`` (student → elements), in one bulk insert."""
-    if not transaction.get_connection().in_atomic_block:
-        raise DisclosureOutsideTransactionError(
-            "disclosure records must be written inside the transaction of the request that discloses"
-        )
-    originals = dict(redisclosure_of or {})
-    if originals:
-        found = dict(
-            DisclosureRecord.objects.filter(pk__in=set(originals.values())).values_list("pk", "hub_person_id")
-        )
-        bad = sorted(s for s, pk in originals.items() if found.get(pk) != s)
-        if bad:
-            raise GateError(
-                f"no earlier disclosure of {', '.join(bad)} with the given record ids to redisclose"
-            )
-    agreement_ids = {
-        b.agreement_id
-        for s, elements in chosen.items()
-        for e in elements
-        if (b := decision.subjects[s].allowed[e]).agreement_id is not None
-    }
-    agreements = {
-        pk: (reference, purpose)
-        for pk, reference, purpose in Agreement.objects.filter(pk__in=agreement_ids).values_list(
-            "pk", "reference", "purpose"
-        )
-    }
-    at = timezone.now()
-    label = decision.actor_label or str(decision.actor_id or "")
-    rows: list[DisclosureRecord] = []
-    for subject, elements in chosen.items():
-        by_basis: dict[policy.Basis, list[str]] = defaultdict(list)
-        for element in elements:
-            by_basis[decision.subjects[subject].allowed[element]].append(element)
-        for basis, listed in by_basis.items():
-            reference, interest = agreements.get(basis.agreement_id or 0, ("", ""))
-            rows.append(
-                DisclosureRecord(
-                    hub_person_id=subject,
-                    recipient_organization_id=basis.organization_id,
-                    recipient_user_id=decision.actor_id,
-                    recipient_label=label,
-                    recipient_role=basis.role,
-                    purpose=decision.purpose,
-                    legitimate_interest=interest,
-                    basis=basis.kind,
-                    agreement_id=basis.agreement_id,
-                    agreement_reference=reference,
-                    consent_id=basis.consent_id,
-                    consent_reference=str(basis.consent_id or ""),
-                    elements=listed,
-                    at=at,
-                    route=route,
-                    route_path=path[:300],
-                    redisclosure_of_id=originals.get(subject),
-                    required_by_law=basis.kind not in policy.RECORD_EXEMPT,
-                )
-            )
-    created = DisclosureRecord.objects.bulk_create(rows)
-    _chain(decision, created, route)
-    return created
-
-
-def _chain(decision: Decision, records: list[DisclosureRecord], route: str) -> None:
-    """One audit-chain entry per disclosure, committing to a digest of its records (the chain stays one entry
-    per event while every record is covered: editing any record changes the digest the chain vouches for)."""
-    if not records:
-        return
-    from commonground.people.models import User
-
-    digest = hashlib.sha256(
-        chain.canonical_json(
-            [[r.pk, r.hub_person_id, r.basis, r.agreement_reference, sorted(r.elements)] for r in records]
-        )
-    ).hexdigest()
-    actor = User.objects.filter(pk=decision.actor_id).first() if decision.actor_id else None
-    audit.record(
-        actor=actor,
-        action="governance.disclose",
-        summary=f"Disclosed records of {len({r.hub_person_id for r in records})} students ({route}, {decision.purpose})",
-        details={"records": [records[0].pk, records[-1].pk], "count": len(records), "digest": digest},
-    )
+    """Write one record per student and basis for ``chosen`` (student → elements) and their chain entry."""
+    try:
+        ids, rows = disclosure_writer.write([(decision, chosen)], route, path, redisclosure_of)
+    except disclosure_writer.NoSuchDisclosureError as exc:
+        raise GateError(str(exc)) from None
+    return [DisclosureRecord(pk=pk, **row) for pk, row in zip(ids, rows, strict=True)]
 
 
 def disclose(
@@ -238,6 +160,11 @@ def disclose_shown(
     for).  Raises :class:`GateError` when an element is not allowed for its student, so nothing the gate
     refused can be recorded as lawfully disclosed; call inside the transaction that serves the data.
     """
+    return _records(decision, _chosen(decision, shown), _route(route), path, None)
+
+
+def _chosen(decision: Decision, shown: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """``shown`` checked against ``decision``: :class:`GateError` for any element it does not allow."""
     chosen: dict[str, list[str]] = {}
     for subject, elements in shown.items():
         listed = list(dict.fromkeys(elements))
@@ -247,7 +174,17 @@ def disclose_shown(
             raise GateError(f"the decision does not allow {', '.join(refused)} of {subject}")
         if listed:
             chosen[subject] = listed
-    return _records(decision, chosen, _route(route), path, None)
+    return chosen
+
+
+def disclose_shown_many(
+    shown: Sequence[tuple[Decision, Mapping[str, Iterable[str]]]], route: str, *, path: str = ""
+) -> int:
+    """:func:`disclose_shown` for several decisions about one actor (a page under several purposes): every
+    record in one insert and one audit-chain entry.  Returns the number of records written."""
+    items = [(decision, _chosen(decision, elements)) for decision, elements in shown]
+    ids, _rows = disclosure_writer.write([(d, c) for d, c in items if c], _route(route), path)
+    return len(ids)
 
 
 def _organization_map() -> tuple[dict[int, str], dict[int, int | None]]:

@@ -14,6 +14,7 @@ from commonground.governance.models.directory import DirectoryDesignation, Direc
 from commonground.governance.models.disclosures import DisclosureBasis, DisclosureRecord, DisclosureRoute
 from commonground.governance.models.holds import Hold, HoldScope
 from commonground.governance.models.population import PopulationFact, PopulationFactKind
+from commonground.governance.models.revision import FactsRevision
 
 __all__ = [
     "Agreement",
@@ -28,6 +29,7 @@ __all__ = [
     "DisclosureBasis",
     "DisclosureRecord",
     "DisclosureRoute",
+    "FactsRevision",
     "Hold",
     "HoldScope",
     "PopulationFact",

@@ -1,0 +1,182 @@
+"""Writing the record of disclosures (34 CFR 99.32): the rows for what was disclosed, in one statement, and one
+audit-chain entry that commits to a digest of them.
+
+Used by :mod:`commonground.governance.gate` only.  A list page discloses under several purposes at once; all of it
+is one insert and one chain entry, inside the transaction of the request that shows the data.  The insert is
+written out (one multi-row ``INSERT … RETURNING id``) rather than built by ``bulk_create``, whose per-object,
+per-field preparation cost more than the rest of a page's disclosure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from commonground.core import audit, chain
+from commonground.governance import policy
+from commonground.governance.models import Agreement, DisclosureRecord
+
+#: The columns written, in order (model field names; ``_id`` for foreign keys).
+FIELDS = (
+    "hub_person_id", "recipient_organization_id", "recipient_user_id", "recipient_label", "recipient_role",
+    "purpose", "legitimate_interest", "basis", "agreement_id", "agreement_reference", "consent_id",
+    "consent_reference", "elements", "at", "route", "route_path", "redisclosure_of_id", "required_by_law",
+)  # fmt: skip
+#: Rows per statement: far below SQLite's and PostgreSQL's limits on bound parameters (32,766 and 65,535).
+CHUNK = 1000
+
+
+class DisclosureOutsideTransactionError(RuntimeError):
+    """Disclosure records were written outside a transaction, so they could be lost while the data went out."""
+
+
+class NoSuchDisclosureError(ValueError):
+    """A redisclosure names earlier records that do not exist or are about someone else."""
+
+
+def _check_originals(originals: Mapping[str, int]) -> None:
+    found = dict(
+        DisclosureRecord.objects.filter(pk__in=set(originals.values())).values_list("pk", "hub_person_id")
+    )
+    bad = sorted(s for s, pk in originals.items() if found.get(pk) != s)
+    if bad:
+        raise NoSuchDisclosureError(
+            f"no earlier disclosure of {', '.join(bad)} with the given record ids to redisclose"
+        )
+
+
+def _rows(
+    items: Sequence[tuple[policy.Decision, Mapping[str, list[str]]]],
+    route: str,
+    path: str,
+    originals: Mapping[str, int],
+) -> list[dict[str, Any]]:
+    """One row per decision, student and basis: the elements shown under that basis."""
+    agreement_ids = {
+        b.agreement_id
+        for decision, chosen in items
+        for s, elements in chosen.items()
+        for e in elements
+        if (b := decision.subjects[s].allowed[e]).agreement_id is not None
+    }
+    agreements = {
+        pk: (reference, purpose)
+        for pk, reference, purpose in Agreement.objects.filter(pk__in=agreement_ids).values_list(
+            "pk", "reference", "purpose"
+        )
+    }
+    at = timezone.now()
+    rows: list[dict[str, Any]] = []
+    for decision, chosen in items:
+        label = decision.actor_label or str(decision.actor_id or "")
+        for subject, elements in chosen.items():
+            by_basis: dict[policy.Basis, list[str]] = defaultdict(list)
+            for element in elements:
+                by_basis[decision.subjects[subject].allowed[element]].append(element)
+            for basis, listed in by_basis.items():
+                reference, interest = agreements.get(basis.agreement_id or 0, ("", ""))
+                rows.append(
+                    {
+                        "hub_person_id": subject, "recipient_organization_id": basis.organization_id,
+                        "recipient_user_id": decision.actor_id, "recipient_label": label,
+                        "recipient_role": basis.role, "purpose": decision.purpose,
+                        "legitimate_interest": interest, "basis": basis.kind, "agreement_id": basis.agreement_id,
+                        "agreement_reference": reference, "consent_id": basis.consent_id,
+                        "consent_reference": str(basis.consent_id or ""), "elements": listed, "at": at,
+                        "route": route, "route_path": path[:300], "redisclosure_of_id": originals.get(subject),
+                        "required_by_law": basis.kind not in policy.RECORD_EXEMPT,
+                    }
+                )  # fmt: skip
+    return rows
+
+
+def _insert(rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` with one multi-row statement per :data:`CHUNK`; their ids, in order."""
+    meta = DisclosureRecord._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    fields = [by_attname[name] for name in FIELDS]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    elements_field, at_field = by_attname["elements"], by_attname["at"]
+    prepared_at = at_field.get_db_prep_save(rows[0]["at"], connection)
+    json_of: dict[tuple[str, ...], Any] = {}  # most rows disclose the same few lists of elements
+    ids: list[int] = []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        params: list[Any] = []
+        for row in chunk:
+            key = tuple(row["elements"])
+            if key not in json_of:
+                json_of[key] = elements_field.get_db_prep_save(row["elements"], connection)
+            for name in FIELDS:
+                params.append(
+                    json_of[key] if name == "elements" else prepared_at if name == "at" else row[name]
+                )
+        one = "(" + ", ".join(["%s"] * len(FIELDS)) + ")"
+        sql = (
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608 - model's table
+            f"VALUES {', '.join([one] * len(chunk))} RETURNING {connection.ops.quote_name(str(meta.pk.column))}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids.extend(int(r[0]) for r in cursor.fetchall())
+    return ids
+
+
+def _chain(
+    items: Sequence[tuple[policy.Decision, Any]], rows: list[dict[str, Any]], ids: list[int], route: str
+) -> None:
+    """One audit-chain entry for the whole disclosure, committing to a digest of its records (editing any record
+    changes the digest the chain vouches for)."""
+    from commonground.people.models import User
+
+    digest = hashlib.sha256(
+        chain.canonical_json(
+            [
+                [pk, r["hub_person_id"], r["basis"], r["agreement_reference"], sorted(r["elements"])]
+                for pk, r in zip(ids, rows, strict=True)
+            ]
+        )
+    ).hexdigest()
+    decision = items[0][0]
+    # The chain needs the actor's id and name, both in the decision: no query for the user.
+    actor = User(pk=decision.actor_id, username=decision.actor_label) if decision.actor_id else None
+    purposes = ", ".join(dict.fromkeys(d.purpose for d, _chosen in items))
+    audit.record(
+        actor=actor,
+        action="governance.disclose",
+        summary=f"Disclosed records of {len({r['hub_person_id'] for r in rows})} students ({route}, {purposes})",
+        details={"records": [ids[0], ids[-1]], "count": len(ids), "digest": digest},
+    )
+
+
+def write(
+    items: Sequence[tuple[policy.Decision, Mapping[str, list[str]]]],
+    route: str,
+    path: str,
+    redisclosure_of: Mapping[str, int] | None = None,
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """Write the records for every ``(decision, student → elements)`` in ``items`` and their chain entry.
+
+    All decisions must be about one actor (one page, one request).  Returns the new records' ids and their field
+    values, in the same order.  Raises :class:`DisclosureOutsideTransactionError` outside a transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise DisclosureOutsideTransactionError(
+            "disclosure records must be written inside the transaction of the request that discloses"
+        )
+    if len({d.actor_id for d, _chosen in items}) > 1:
+        raise ValueError("one disclosure is about one actor")
+    originals = dict(redisclosure_of or {})
+    if originals:
+        _check_originals(originals)
+    rows = _rows(items, route, path, originals)
+    if not rows:
+        return [], []
+    ids = _insert(rows)
+    _chain(items, rows, ids, route)
+    return ids, rows
