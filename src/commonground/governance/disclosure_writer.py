@@ -21,12 +21,18 @@ from commonground.core import audit, chain
 from commonground.governance import policy
 from commonground.governance.models import Agreement, DisclosureRecord
 
-#: The columns written, in order (model field names; ``_id`` for foreign keys).
+#: The columns written, in order (model attribute names): the student, what is the same for every student under
+#: one basis, then the redisclosed record, the elements and the moment.
 FIELDS = (
     "hub_person_id", "recipient_organization_id", "recipient_user_id", "recipient_label", "recipient_role",
     "purpose", "legitimate_interest", "basis", "agreement_id", "agreement_reference", "consent_id",
-    "consent_reference", "elements", "at", "route", "route_path", "redisclosure_of_id", "required_by_law",
+    "consent_reference", "route", "route_path", "required_by_law", "redisclosure_of_id", "elements", "at",
 )  # fmt: skip
+#: One record as written: values in the order of :data:`FIELDS`.
+Row = tuple[Any, ...]
+_SUBJECT, _BASIS, _REFERENCE, _ELEMENTS = (
+    FIELDS.index(n) for n in ("hub_person_id", "basis", "agreement_reference", "elements")
+)
 #: Rows per statement: far below SQLite's and PostgreSQL's limits on bound parameters (32,766 and 65,535).
 CHUNK = 1000
 
@@ -55,7 +61,7 @@ def _rows(
     route: str,
     path: str,
     originals: Mapping[str, int],
-) -> list[dict[str, Any]]:
+) -> list[Row]:
     """One row per decision, student and basis: the elements shown under that basis."""
     agreement_ids = {
         b.agreement_id
@@ -71,52 +77,49 @@ def _rows(
         )
     }
     at = timezone.now()
-    rows: list[dict[str, Any]] = []
+    rows: list[Row] = []
     for decision, chosen in items:
         label = decision.actor_label or str(decision.actor_id or "")
+        constant: dict[policy.Basis, Row] = {}  # the fields every student under one basis shares
         for subject, elements in chosen.items():
             by_basis: dict[policy.Basis, list[str]] = defaultdict(list)
+            allowed = decision.subjects[subject].allowed
             for element in elements:
-                by_basis[decision.subjects[subject].allowed[element]].append(element)
+                by_basis[allowed[element]].append(element)
             for basis, listed in by_basis.items():
-                reference, interest = agreements.get(basis.agreement_id or 0, ("", ""))
-                rows.append(
-                    {
-                        "hub_person_id": subject, "recipient_organization_id": basis.organization_id,
-                        "recipient_user_id": decision.actor_id, "recipient_label": label,
-                        "recipient_role": basis.role, "purpose": decision.purpose,
-                        "legitimate_interest": interest, "basis": basis.kind, "agreement_id": basis.agreement_id,
-                        "agreement_reference": reference, "consent_id": basis.consent_id,
-                        "consent_reference": str(basis.consent_id or ""), "elements": listed, "at": at,
-                        "route": route, "route_path": path[:300], "redisclosure_of_id": originals.get(subject),
-                        "required_by_law": basis.kind not in policy.RECORD_EXEMPT,
-                    }
-                )  # fmt: skip
+                shared = constant.get(basis)
+                if shared is None:
+                    reference, interest = agreements.get(basis.agreement_id or 0, ("", ""))
+                    shared = constant[basis] = (
+                        basis.organization_id, decision.actor_id, label, basis.role, decision.purpose, interest,
+                        basis.kind, basis.agreement_id, reference, basis.consent_id, str(basis.consent_id or ""),
+                        route, path[:300], basis.kind not in policy.RECORD_EXEMPT,
+                    )  # fmt: skip
+                rows.append((subject, *shared, originals.get(subject), listed, at))
     return rows
 
 
-def _insert(rows: list[dict[str, Any]]) -> list[int]:
+def _insert(rows: list[Row]) -> list[int]:
     """Insert ``rows`` with one multi-row statement per :data:`CHUNK`; their ids, in order."""
     meta = DisclosureRecord._meta
     by_attname = {f.attname: f for f in meta.concrete_fields}
-    fields = [by_attname[name] for name in FIELDS]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    elements_field, at_field = by_attname["elements"], by_attname["at"]
-    prepared_at = at_field.get_db_prep_save(rows[0]["at"], connection)
+    columns = ", ".join(connection.ops.quote_name(str(by_attname[name].column)) for name in FIELDS)
+    prepared_at = by_attname["at"].get_db_prep_save(rows[0][-1], connection)
+    elements_field = by_attname["elements"]
     json_of: dict[tuple[str, ...], Any] = {}  # most rows disclose the same few lists of elements
+    one = "(" + ", ".join(["%s"] * len(FIELDS)) + ")"
     ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         params: list[Any] = []
         for row in chunk:
-            key = tuple(row["elements"])
-            if key not in json_of:
-                json_of[key] = elements_field.get_db_prep_save(row["elements"], connection)
-            for name in FIELDS:
-                params.append(
-                    json_of[key] if name == "elements" else prepared_at if name == "at" else row[name]
-                )
-        one = "(" + ", ".join(["%s"] * len(FIELDS)) + ")"
+            key = tuple(row[-2])
+            prepared = json_of.get(key)
+            if prepared is None:
+                prepared = json_of[key] = elements_field.get_db_prep_save(row[-2], connection)
+            params.extend(row[:-2])
+            params.append(prepared)
+            params.append(prepared_at)
         sql = (
             f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # noqa: S608 - model's table
             f"VALUES {', '.join([one] * len(chunk))} RETURNING {connection.ops.quote_name(str(meta.pk.column))}"
@@ -127,9 +130,7 @@ def _insert(rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
-def _chain(
-    items: Sequence[tuple[policy.Decision, Any]], rows: list[dict[str, Any]], ids: list[int], route: str
-) -> None:
+def _chain(items: Sequence[tuple[policy.Decision, Any]], rows: list[Row], ids: list[int], route: str) -> None:
     """One audit-chain entry for the whole disclosure, committing to a digest of its records (editing any record
     changes the digest the chain vouches for)."""
     from commonground.people.models import User
@@ -137,7 +138,7 @@ def _chain(
     digest = hashlib.sha256(
         chain.canonical_json(
             [
-                [pk, r["hub_person_id"], r["basis"], r["agreement_reference"], sorted(r["elements"])]
+                [pk, r[_SUBJECT], r[_BASIS], r[_REFERENCE], sorted(r[_ELEMENTS])]
                 for pk, r in zip(ids, rows, strict=True)
             ]
         )
@@ -149,7 +150,7 @@ def _chain(
     audit.record(
         actor=actor,
         action="governance.disclose",
-        summary=f"Disclosed records of {len({r['hub_person_id'] for r in rows})} students ({route}, {purposes})",
+        summary=f"Disclosed records of {len({r[_SUBJECT] for r in rows})} students ({route}, {purposes})",
         details={"records": [ids[0], ids[-1]], "count": len(ids), "digest": digest},
     )
 
@@ -159,11 +160,11 @@ def write(
     route: str,
     path: str,
     redisclosure_of: Mapping[str, int] | None = None,
-) -> tuple[list[int], list[dict[str, Any]]]:
+) -> tuple[list[int], list[Row]]:
     """Write the records for every ``(decision, student → elements)`` in ``items`` and their chain entry.
 
     All decisions must be about one actor (one page, one request).  Returns the new records' ids and their field
-    values, in the same order.  Raises :class:`DisclosureOutsideTransactionError` outside a transaction.
+    values (in the order of :data:`FIELDS`), in the same order.  Raises :class:`DisclosureOutsideTransactionError` outside a transaction.
     """
     if not transaction.get_connection().in_atomic_block:
         raise DisclosureOutsideTransactionError(

@@ -136,7 +136,11 @@ def _records(
         ids, rows = disclosure_writer.write([(decision, chosen)], route, path, redisclosure_of)
     except disclosure_writer.NoSuchDisclosureError as exc:
         raise GateError(str(exc)) from None
-    return [DisclosureRecord(pk=pk, **row) for pk, row in zip(ids, rows, strict=True)]
+    fields = disclosure_writer.FIELDS
+    return [
+        DisclosureRecord(pk=pk, **dict(zip(fields, row, strict=True)))
+        for pk, row in zip(ids, rows, strict=True)
+    ]
 
 
 def disclose(
