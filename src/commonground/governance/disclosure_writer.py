@@ -10,7 +10,6 @@ per-field preparation cost more than the rest of a page's disclosure.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -56,6 +55,35 @@ def _check_originals(originals: Mapping[str, int]) -> None:
         )
 
 
+def _by_basis(
+    allowed: Mapping[str, policy.Basis], elements: list[str]
+) -> list[tuple[policy.Basis, list[str]]]:
+    """The elements grouped by the basis that allows each, equal bases together.
+
+    Grouped by identity first (a decision shares one basis object among the elements of a grant), then equal
+    groups merged: hashing a basis hashes all its fields, once per element of every student shown.
+    """
+    by_id: dict[int, tuple[policy.Basis, list[str]]] = {}
+    for element in elements:
+        basis = allowed[element]
+        group = by_id.get(id(basis))
+        if group is None:
+            by_id[id(basis)] = (basis, [element])
+        else:
+            group[1].append(element)
+    groups = list(by_id.values())
+    if len(groups) == 1:
+        return groups
+    merged: list[tuple[policy.Basis, list[str]]] = []
+    for basis, listed in groups:
+        same = next((m for m in merged if m[0] == basis), None)
+        if same is None:
+            merged.append((basis, listed))
+        else:
+            same[1].extend(listed)
+    return merged
+
+
 def _rows(
     items: Sequence[tuple[policy.Decision, Mapping[str, list[str]]]],
     route: str,
@@ -63,12 +91,13 @@ def _rows(
     originals: Mapping[str, int],
 ) -> list[Row]:
     """One row per decision, student and basis: the elements shown under that basis."""
-    agreement_ids = {
-        b.agreement_id
+    grouped = [
+        (decision, subject, _by_basis(decision.subjects[subject].allowed, elements))
         for decision, chosen in items
-        for s, elements in chosen.items()
-        for e in elements
-        if (b := decision.subjects[s].allowed[e]).agreement_id is not None
+        for subject, elements in chosen.items()
+    ]
+    agreement_ids = {
+        b.agreement_id for _d, _s, groups in grouped for b, _e in groups if b.agreement_id is not None
     }
     agreements = {
         pk: (reference, purpose)
@@ -78,24 +107,19 @@ def _rows(
     }
     at = timezone.now()
     rows: list[Row] = []
-    for decision, chosen in items:
-        label = decision.actor_label or str(decision.actor_id or "")
-        constant: dict[policy.Basis, Row] = {}  # the fields every student under one basis shares
-        for subject, elements in chosen.items():
-            by_basis: dict[policy.Basis, list[str]] = defaultdict(list)
-            allowed = decision.subjects[subject].allowed
-            for element in elements:
-                by_basis[allowed[element]].append(element)
-            for basis, listed in by_basis.items():
-                shared = constant.get(basis)
-                if shared is None:
-                    reference, interest = agreements.get(basis.agreement_id or 0, ("", ""))
-                    shared = constant[basis] = (
-                        basis.organization_id, decision.actor_id, label, basis.role, decision.purpose, interest,
-                        basis.kind, basis.agreement_id, reference, basis.consent_id, str(basis.consent_id or ""),
-                        route, path[:300], basis.kind not in policy.RECORD_EXEMPT,
-                    )  # fmt: skip
-                rows.append((subject, *shared, originals.get(subject), listed, at))
+    constant: dict[tuple[int, int], Row] = {}  # (decision, basis) → the fields every student under it shares
+    for decision, subject, groups in grouped:
+        for basis, listed in groups:
+            shared = constant.get((id(decision), id(basis)))
+            if shared is None:
+                reference, interest = agreements.get(basis.agreement_id or 0, ("", ""))
+                label = decision.actor_label or str(decision.actor_id or "")
+                shared = constant[(id(decision), id(basis))] = (
+                    basis.organization_id, decision.actor_id, label, basis.role, decision.purpose, interest,
+                    basis.kind, basis.agreement_id, reference, basis.consent_id, str(basis.consent_id or ""),
+                    route, path[:300], basis.kind not in policy.RECORD_EXEMPT,
+                )  # fmt: skip
+            rows.append((subject, *shared, originals.get(subject), listed, at))
     return rows
 
 
