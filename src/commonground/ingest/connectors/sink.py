@@ -26,7 +26,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .canonical import KEYS, schema
-from .uniqueness import KeyHashes
+from .uniqueness import MANY, KeyHashes
+from .uniqueness import one_value as _only_value
 
 PART = "part-0.parquet"
 #: Batches waiting for the writer thread; each is at most a few MB, so memory stays bounded.
@@ -63,7 +64,8 @@ _NO_DICTIONARY = frozenset(
 )
 
 
-_VARIES = object()
+#: A column that may hold more than one value (see :func:`.uniqueness.one_value`).
+_VARIES = MANY
 
 
 @dataclass
@@ -98,17 +100,6 @@ class TableStats:
         if not self.rows:
             return {}
         return {col: round(1 - self.nulls.get(col, self.rows) / self.rows, 4) for col in columns}
-
-
-def _only_value(column: pa.Array | pa.ChunkedArray) -> object:
-    """The one value of a null-free column of one-entry dictionaries; otherwise :data:`_VARIES`."""
-    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    values = set()
-    for chunk in chunks:
-        if not isinstance(chunk, pa.DictionaryArray) or chunk.null_count or len(chunk.dictionary) != 1:
-            return _VARIES
-        values.add(chunk.dictionary[0].as_py())
-    return values.pop() if len(values) == 1 else _VARIES
 
 
 class TableSink(Protocol):
