@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-from django.db.models import Q
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
-from commonground.governance import gate, policy
+from commonground.governance import gate, policy, revision
 from commonground.governance.choices import PurposeCategory
 from commonground.governance.models import PopulationFact
 from commonground.people.choices import Role
-from commonground.people.models import Membership
 
 #: Roles that act for the students a program serves.
 ROLES = (Role.CASE_MANAGER, Role.DATA_LEAD)
@@ -71,29 +72,73 @@ def organizations(user: Any, on: dt.date | None = None) -> list[int]:
     """The organizations where ``user`` holds an active case-manager or data-lead role."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        Membership.objects.active(on)
-        .filter(user=user, role__in=ROLES)
-        .values_list("organization_id", flat=True)
-        .distinct()
-    )
+    return user.organizations_as(ROLES, on)
 
 
 def roster(user: Any, on: dt.date | None = None) -> list[str]:
-    """Hub ids of the students the user's organizations serve: program spells in force, or records they hold."""
+    """Hub ids of the students the user's organizations serve: program spells in force, or records they hold.
+
+    Read again only when the population index may have changed: it is rebuilt in whole or per person (rows
+    deleted, new rows with new ids) or loses rows to a destruction, each of which changes
+    :func:`commonground.actionlists.records.version` — one small query instead of the roster's, on every page.
+    """
+    from commonground.actionlists import records  # it imports this module
+
     day = on or timezone.localdate()
     orgs = organizations(user, day)
     if not orgs:
         return []
-    current = (Q(begins__isnull=True) | Q(begins__lte=day)) & (Q(ends__isnull=True) | Q(ends__gte=day))
-    rows = (
-        PopulationFact.objects.filter(organization_id__in=orgs)
-        .filter(Q(kind="record") | (Q(kind="program") & current))
-        .order_by("hub_person_id")
-        .values_list("hub_person_id", flat=True)
-        .distinct()
+    version = records.version()
+    # The facts revision's token changes with any write to the population index (database triggers: an in-place
+    # update too, which the version's counts and ids would not see).  The hub's home is part of the key because
+    # tests build many hubs in one process (ids repeat after a rollback).
+    token = revision.token()
+    key = (str(getattr(settings, "COMMONGROUND_HOME", "")), tuple(sorted(orgs)), day, version, token)
+    with _ROSTERS_LOCK:
+        found = _ROSTERS.get(key)
+    if found is None or token is None:
+        found = tuple(_read_roster(orgs, day))
+        with _ROSTERS_LOCK:
+            _ROSTERS[key] = found
+            while len(_ROSTERS) > ROSTERS_KEPT:  # the oldest first
+                del _ROSTERS[next(iter(_ROSTERS))]
+    return Roster(found, version)
+
+
+class Roster(list[str]):
+    """A roster (a list of hub ids) that also says which version of the data it was read at, so the page that
+    reads the students' rows next need not ask again (:func:`commonground.actionlists.records.snapshot`)."""
+
+    def __init__(self, hub_ids: Iterable[str], version: tuple[Any, ...]) -> None:
+        super().__init__(hub_ids)
+        self.version = version
+
+
+#: How many rosters (organizations × day × version of the data) a process keeps.
+ROSTERS_KEPT = 64
+_ROSTERS: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_ROSTERS_LOCK = threading.Lock()
+
+
+def forget_rosters() -> None:
+    """Forget every roster kept (see :func:`commonground.actionlists.records.clear`)."""
+    with _ROSTERS_LOCK:
+        _ROSTERS.clear()
+
+
+def _read_roster(orgs: list[int], day: dt.date) -> list[str]:
+    """The roster of ``orgs`` on ``day``, from the population index."""
+    # One plain query: building it through the ORM cost more than running it, on every page view.
+    table = connection.ops.quote_name(PopulationFact._meta.db_table)
+    marks = ", ".join(["%s"] * len(orgs))
+    on_day = connection.ops.adapt_datefield_value(day)
+    sql = (
+        f"SELECT DISTINCT hub_person_id FROM {table} WHERE organization_id IN ({marks}) AND (kind = %s OR "  # noqa: S608 - table name from the model
+        "(kind = %s AND (begins IS NULL OR begins <= %s) AND (ends IS NULL OR ends >= %s))) ORDER BY hub_person_id"
     )
-    return list(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*orgs, "record", "program", on_day, on_day])
+        return [hub_id for (hub_id,) in cursor.fetchall()]
 
 
 @dataclass

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -116,13 +117,17 @@ class _Context:
     parents: tuple[tuple[int, int | None], ...]
 
 
-def _context() -> _Context:
-    days = schooldays.instructional_days()
+def _context(version: tuple[Any, ...]) -> _Context:
+    # version[1] is the latest accepted submission (records.version), which the school calendar is kept by.
+    days = schooldays.instructional_days(version[1] if len(version) > 1 else None)
     schools: list[tuple[str, str]] = []
     parents: list[tuple[int, int | None]] = []
-    for pk, parent, kind, external_id, name in Organization.objects.order_by("pk").values_list(
-        "pk", "parent_id", "kind", "external_id", "name"
-    ):
+    # A plain query: the ORM took longer to build this one than the database to answer it (every page asks).
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, parent_id, kind, external_id, name FROM {table} ORDER BY id")  # noqa: S608 - table name from the model
+        found = cursor.fetchall()
+    for pk, parent, kind, external_id, name in found:
         parents.append((pk, parent))
         if kind == "school" and external_id:
             schools.append((external_id, name))
@@ -186,29 +191,62 @@ def build(user: Any, query: Query, *, route: str, path: str, page: int | None = 
 def assemble(access: Any, subjects: list[str], query: Query, *, page: int | None) -> ActionList:
     """Rows for ``subjects`` as ``access`` lets them be seen, filtered, sorted and cut to ``page``."""
     snap = records.snapshot(subjects)
-    ctx = _context()
+    ctx = _context(snap.version)
     computed = _all_rows(access, snap, ctx, subjects)
-    rows = [row for row, _masked in computed]
-    masks = {row.hub_id: masked for row, masked in computed}
-    shown = sorted((r for r in rows if query.matches(r)), key=query.key, reverse=query.descending)
-    if query.descending and query.sort not in ("name", "school"):
-        # Keep restricted / empty figures last when sorting high to low too.
-        shown.sort(key=lambda r: r.cells[query.sort].state != "shown")
+    order = _ordered(snap.memo.setdefault(ctx, {}), computed, query)
+    shown = order.shown
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     number = min(max(page or 1, 1), pages)
     cut = shown if page is None else shown[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return ActionList(
-        rows=cut,
-        total=len(rows),
-        schools=sorted({r.school for r in rows if r.school}),
+        rows=[row for row, _masked in cut],
+        total=len(computed),
+        schools=list(order.schools),
         reasons=[],
         as_of=ctx.as_of,
         refused=False,
         matched=len(shown),
         page=number,
         pages=pages,
-        shown={r.hub_id: masks[r.hub_id] for r in cut},
+        shown={row.hub_id: masked for row, masked in cut},
     )
+
+
+@dataclass(frozen=True)
+class _Order:
+    """The rows that match one query, in its order, and the schools of every row (for the filter)."""
+
+    shown: list[tuple[StudentRow, access_mod.Masked]]
+    schools: tuple[str, ...]
+
+
+#: How many queries' orders are kept per list of rows (filters and sorts a user clicks through).
+ORDERS_KEPT = 32
+
+
+def _ordered(
+    memo: dict[Any, Any], computed: list[tuple[StudentRow, access_mod.Masked]], query: Query
+) -> _Order:
+    """Filter and sort ``computed`` for ``query``.  The rows are the same objects while the gate's decisions and
+    the data stay the same (:func:`_all_rows`), so the order is kept with them and used again only for that very
+    list (``is``) and the same filters and sort: a new list — other data, other decisions — is ordered afresh."""
+    key = (query.q, query.flag, query.school, query.sort, query.descending)
+    kept: tuple[list[Any], dict[tuple[Any, ...], _Order]] | None = memo.get("orders")
+    if kept is None or kept[0] is not computed or len(kept[1]) >= ORDERS_KEPT:
+        kept = memo["orders"] = (computed, {})
+    found = kept[1].get(key)
+    if found is None:
+        pairs = sorted(
+            (pair for pair in computed if query.matches(pair[0])),
+            key=lambda pair: query.key(pair[0]),
+            reverse=query.descending,
+        )
+        if query.descending and query.sort not in ("name", "school"):
+            # Keep restricted / empty figures last when sorting high to low too.
+            pairs.sort(key=lambda pair: pair[0].cells[query.sort].state != "shown")
+        schools = tuple(sorted({row.school for row, _masked in computed if row.school}))
+        found = kept[1][key] = _Order(pairs, schools)
+    return found
 
 
 def record(result: ActionList) -> None:

@@ -8,7 +8,6 @@ from django.db.models import Q, QuerySet
 
 from commonground.actionlists.models import DataRequest
 from commonground.people.choices import Role
-from commonground.people.models import Membership
 from commonground.people.permissions import is_steward
 
 #: Roles that may ask for data on behalf of their organization.
@@ -19,22 +18,14 @@ def requesting_organizations(user: Any) -> list[int]:
     """Organizations ``user`` may ask for data on behalf of (an active data-lead or case-manager role)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        Membership.objects.active()
-        .filter(user=user, role__in=REQUESTING_ROLES)
-        .values_list("organization_id", flat=True)
-    )
+    return user.organizations_as(REQUESTING_ROLES)
 
 
 def approving_organizations(user: Any) -> list[int]:
     """Organizations whose data ``user`` approves requests for (an active data-lead role)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        Membership.objects.active()
-        .filter(user=user, role=Role.DATA_LEAD)
-        .values_list("organization_id", flat=True)
-    )
+    return user.organizations_as((Role.DATA_LEAD,))
 
 
 def is_owner_approver(user: Any, request: DataRequest) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 from django.db import connection
 
+from commonground.actionlists import access
 from commonground.actionlists.access import LIST_ELEMENTS
 from commonground.ecosystem.models import Organization
 from commonground.governance import facts
@@ -85,9 +86,14 @@ def version() -> tuple[Any, ...]:
 
 
 def snapshot(subjects: list[str]) -> Snapshot:
-    """The current snapshot, with the rows of every one of ``subjects`` (read now if not held yet)."""
+    """The current snapshot, with the rows of every one of ``subjects`` (read now if not held yet).
+
+    A roster read in this request (:class:`~commonground.actionlists.access.Roster`) brings the version it was read
+    at: the rows are taken at that version rather than asking again (a write since then only makes them newer
+    than their key, so the next request, seeing a new version, reads them again).
+    """
     global _STORE
-    current = version()
+    current = subjects.version if isinstance(subjects, access.Roster) else version()
     with _LOCK:
         store = _STORE
         if store.version != current or len(store.students) + len(subjects) > MAX_STUDENTS:
@@ -101,10 +107,11 @@ def snapshot(subjects: list[str]) -> Snapshot:
 
 
 def clear() -> None:
-    """Forget every row held (tests, and an operator who wants the memory back)."""
+    """Forget every row held, and the rosters read (tests, and an operator who wants the memory back)."""
     global _STORE
     with _LOCK:
         _STORE = Snapshot(())
+    access.forget_rosters()
 
 
 def _read(subjects: list[str]) -> dict[str, Records]:

@@ -40,6 +40,24 @@ def _sparkline(row: StudentRow) -> str:
     )
 
 
+def header_cells(headers: list[dict[str, str]]) -> SafeString:
+    """The column headers' ``<th>`` cells, each a link that sorts by its column (the next order said to screen
+    readers), the current sort column carrying ``aria-sort``; ``headers`` as the list view builds them."""
+    parts = []
+    for header in headers:
+        sort = header["aria_sort"]
+        parts.append(
+            format_html(
+                '<th scope="col"{}><a href="?{}">{}<span class="visually-hidden">, sort {}</span></a></th>',
+                format_html(' aria-sort="{}"', sort) if sort else "",
+                header["query"],
+                header["label"],
+                "descending" if sort == "ascending" else "ascending",
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped by format_html
+
+
 def cells(row: StudentRow) -> SafeString:
     """The row's ``<th>`` and ``<td>`` cells (without the ``<tr>``), escaped."""
     label = escape(row.label)

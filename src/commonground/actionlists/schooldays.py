@@ -18,11 +18,17 @@ _LOCK = threading.Lock()
 _CACHE: dict[str, tuple[int, frozenset[dt.date]]] = {}
 
 
-def instructional_days() -> frozenset[dt.date]:
-    """Every instructional day any school's calendar names (empty when no calendar has been sent)."""
-    latest = (
-        Submission.objects.filter(status="accepted").order_by("-pk").values_list("pk", flat=True).first() or 0
-    )
+def instructional_days(latest: int | None = None) -> frozenset[dt.date]:
+    """Every instructional day any school's calendar names (empty when no calendar has been sent).
+
+    ``latest`` is the id of the latest accepted submission when the caller has just read it (the list reads it
+    with :func:`commonground.actionlists.records.version`), saving a query per page view.
+    """
+    if latest is None:
+        latest = (
+            Submission.objects.filter(status="accepted").order_by("-pk").values_list("pk", flat=True).first()
+        )
+    latest = latest or 0
     with _LOCK:
         cached = _CACHE.get("days")
         if cached is not None and cached[0] == latest:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from commonground.governance.choices import AgreementStatus, PartyRole
 from commonground.governance.models import Agreement, AgreementParty
 from commonground.people.choices import Role
-from commonground.people.models import Membership
 from commonground.people.permissions import is_steward
 
 SIGNED_OR_LATER = (
@@ -30,12 +29,7 @@ def lead_organization_ids(user: Any) -> set[int]:
     """Organizations in which ``user`` is an active partner data lead today."""
     if user is None or not user.is_authenticated:
         return set()
-    today = timezone.localdate()
-    return set(
-        Membership.objects.active(today)
-        .filter(user=user, role=Role.DATA_LEAD)
-        .values_list("organization_id", flat=True)
-    )
+    return set(user.organizations_as((Role.DATA_LEAD,), timezone.localdate()))
 
 
 def visible_agreements(user: Any) -> QuerySet[Agreement]:
@@ -58,11 +52,7 @@ def binding_agreement_ids(user: Any) -> set[int]:
     """Signed (or later) agreements whose recipient is one of ``user``'s organizations and whose recipient roles
     include the role the user holds there — the staff an agreement binds may read it."""
     roles: dict[int, set[str]] = {}
-    for org_id, role in (
-        Membership.objects.active(timezone.localdate())
-        .filter(user=user)
-        .values_list("organization_id", "role")
-    ):
+    for org_id, role in user.active_roles(timezone.localdate()):
         roles.setdefault(org_id, set()).add(role)
     parties = AgreementParty.objects.filter(
         organization_id__in=roles, role=PartyRole.RECIPIENT, agreement__status__in=SIGNED_OR_LATER

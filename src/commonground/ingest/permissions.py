@@ -21,8 +21,7 @@ def data_lead_organization_ids(user: Any) -> set[int]:
     """Ids of the organizations in which ``user`` is an active partner data lead today."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    memberships = user.active_memberships().filter(role=Role.DATA_LEAD)
-    return set(memberships.values_list("organization_id", flat=True))
+    return set(user.organizations_as((Role.DATA_LEAD,)))
 
 
 def may_submit_data(user: Any) -> bool:

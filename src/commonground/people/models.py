@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
+from django.utils import timezone
 
 from commonground.core.models import TimeStampedModel
 from commonground.people.choices import Role
@@ -35,7 +37,52 @@ class User(AbstractUser):
 
     def has_role(self, role: str, on: dt.date | None = None) -> bool:
         """True when the user holds ``role`` in at least one organization on ``on``."""
+        if getattr(self, _ROLES_MEMO, None) is not None:
+            return any(r == role for _org, r in self.active_roles(on))
         return self.active_memberships(on).filter(role=role).exists()
+
+    def active_roles(self, on: dt.date | None = None) -> tuple[tuple[int, str], ...]:
+        """``(organization id, role)`` of every membership in force on ``on`` (today by default), sorted.
+
+        One query; for the user object a request signed in (:func:`remember_roles_for_request`) asked once per
+        day and request and shared by every permission helper, so the navigation's four questions, the second
+        factor's and the page's own cost one query together."""
+        day = on or timezone.localdate()
+        memo: dict[dt.date, tuple[tuple[int, str], ...]] | None = getattr(self, _ROLES_MEMO, None)
+        if memo is not None and day in memo:
+            return memo[day]
+        # The conditions of MembershipQuerySet.active, as one plain query: the ORM took longer to build it than
+        # the database to answer it, and every page asks.
+        table = connection.ops.quote_name(Membership._meta.db_table)
+        on_day = connection.ops.adapt_datefield_value(day)
+        sql = (
+            f"SELECT organization_id, role FROM {table} WHERE user_id = %s AND is_active = %s "  # noqa: S608 - table name from the model
+            "AND starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.pk, True, on_day, on_day])
+            roles = tuple(sorted((org, role) for org, role in cursor.fetchall()))
+        if memo is not None:
+            memo[day] = roles
+        return roles
+
+    def organizations_as(self, roles: Iterable[str], on: dt.date | None = None) -> list[int]:
+        """Ids of the organizations where the user holds one of ``roles`` on ``on``, each once, in the order of
+        :meth:`active_roles`."""
+        wanted = set(roles)
+        return list(dict.fromkeys(org for org, role in self.active_roles(on) if role in wanted))
+
+
+#: Attribute of a request's user holding its memberships per day, for that request only.
+_ROLES_MEMO = "_commonground_roles_memo"
+
+
+def remember_roles_for_request(user: object) -> None:
+    """Let ``user`` — the object a request's authentication built, which lives for that request only — keep its
+    memberships for the rest of the request.  Never applied to a user object that outlives a request: a
+    membership revoked or ended must act on the very next request, which builds a new user object."""
+    if isinstance(user, User) and getattr(user, _ROLES_MEMO, None) is None:
+        setattr(user, _ROLES_MEMO, {})
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -22,7 +22,7 @@ def is_steward(user: Any) -> bool:
         return True
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = bool(user.has_role(Role.HUB_STEWARD))
+        cached = Role.HUB_STEWARD in {role for _org, role in user.active_roles()}
         setattr(user, _CACHE_ATTR, cached)
     return bool(cached)
 

@@ -17,9 +17,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from commonground.people.choices import STUDENT_LEVEL_ROLES
+from commonground.people.models import remember_roles_for_request
 
 _STARTED = "cg_session_started"
 _LAST = "cg_session_last_seen"
+#: Seconds between two writes of the last-seen time (each write saves the session: a database transaction).
+_LAST_SEEN_STEP = 30.0
 #: Paths a signed-in user who still owes the second factor may reach (the rest redirect to the code page).
 _OPEN_PREFIXES = ("/two-factor/", "/sign-out/", "/sign-in/", "/static/", "/favicon")
 
@@ -30,7 +33,7 @@ def needs_two_factor(user: Any) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return bool(user.active_memberships().filter(role__in=STUDENT_LEVEL_ROLES).exists())
+    return any(role in STUDENT_LEVEL_ROLES for _org, role in user.active_roles())
 
 
 def two_factor_required() -> bool:
@@ -69,6 +72,8 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            # This user object was built for this request alone: it may keep its memberships until the response.
+            remember_roles_for_request(user)
             now = time.time()
             session = request.session
             started = session.setdefault(_STARTED, now)
@@ -82,7 +87,10 @@ class SessionTimeoutMiddleware:
                 )
                 target = reverse(settings.LOGIN_URL)
                 return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-            session[_LAST] = now
+            if _LAST not in session or now - last >= min(_LAST_SEEN_STEP, idle / 60):
+                # Saving the session costs a write transaction on every page, so "last seen" moves in steps (at
+                # most 30 s, 1/60 of the idle time): the idle timeout can come up to one step sooner, never later.
+                session[_LAST] = now
         return self.get_response(request)
 
 

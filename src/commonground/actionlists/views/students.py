@@ -12,9 +12,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 
-from commonground.actionlists import exports, listing, timeline
+from commonground.actionlists import exports, listing, rowhtml, timeline
 from commonground.actionlists.students import COLUMNS
 
 
@@ -22,9 +23,10 @@ def _headers(request: HttpRequest, query: listing.Query) -> list[dict[str, str]]
     """Column headers as sort links keeping the filters; the current sort column carries ``aria-sort``."""
     labels = {"name": "Student", "school": "School", **dict(COLUMNS)}
     out = []
+    # One copy for every link, each only setting "sort" (a deep copy per column cost more than the links).
+    params = request.GET.copy()
+    params.pop("page", None)  # a new order starts at the first page
     for key in listing.SORTS:
-        params = request.GET.copy()
-        params.pop("page", None)  # a new order starts at the first page
         params["sort"] = "-" + key if query.sort == key and not query.descending else key
         current = query.sort == key
         out.append(
@@ -64,7 +66,9 @@ def list_context(request: HttpRequest, query: listing.Query, result: listing.Act
         "query": query,
         "columns": COLUMNS,
         "flags": listing.FLAGS,
-        "headers": _headers(request, query),
+        "header_html": rowhtml.header_cells(_headers(request, query)),
+        # The rows' HTML joined once here: a template loop over fifty rows cost more than the join.
+        "rows_html": mark_safe("".join(f"<tr>{row.html}</tr>" for row in result.rows)),  # noqa: S308 - rowhtml escapes
         "params": _without_page(request),
         "pages": links,
     }
