@@ -17,6 +17,8 @@ Run ``python bench/bench_load.py [--students 500] [--duration 20] [--concurrency
   client's own CPU share — the client runs on the same cores as the server.  Also the server's CPU time per
   request (gunicorn's processes, from /proc) and what two workers with a core each would serve at that cost: a
   figure the machine's other work cannot skew.
+- ``BENCH_WORKERS=N`` changes the number of gunicorn workers (default 2, the target's; 1 with ``--concurrency 1``
+  shows the cost of one request with nothing running beside it).
 - Targets: at least 100 requests/s and p95 at most 250 ms with the gate.  Bounded: each phase stops at its
   deadline and gunicorn is stopped on every way out (its process group is killed).
 """
@@ -182,7 +184,7 @@ def _measure(
     built = time.perf_counter() - started
     port = _free_port()
     out: dict[str, Any] = {"world": world, "build_seconds": round(built, 1)}
-    with _gunicorn(port, env, workers=2) as server:
+    with _gunicorn(port, env, workers=int(os.environ.get("BENCH_WORKERS", "2"))) as server:
         cookie = _sign_in(port)
         html = _check(port, "/students/", cookie)
         _check(port, "/bench/students-ungated/", cookie)
@@ -243,7 +245,7 @@ def run(
         "students": students,
         "concurrency": concurrency,
         "duration_seconds": duration,
-        "workers": 2,
+        "workers": int(os.environ.get("BENCH_WORKERS", "2")),
         **measured,
         "throughput_ratio_gate_to_no_gate": round(ratio, 2) if ratio else None,
         "server_cpu_ratio_gate_to_no_gate": round(cpu_ratio, 2) if cpu_ratio else None,

@@ -86,6 +86,11 @@ def database_from_env() -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(HOME / "db.sqlite3"),
+        # Kept open between requests: opening one (Django's SQL functions, the pragmas, a cold page cache) cost
+        # about as much CPU as a whole list page.  A restore writes into the file through SQLite's backup API,
+        # which open connections see.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         # WAL lets the web server read while a long job writes; IMMEDIATE avoids lock upgrades mid-transaction.
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
