@@ -20,7 +20,6 @@ from .bad_input_files import (
     GiB,
     edit,
     excerpt_text,
-    grand_bend_copy,
     zip_absolute,
     zip_bomb_ratio,
     zip_declares_too_much,
@@ -30,7 +29,7 @@ from .bad_input_files import (
     zip_traversal,
     zip_truncated,
 )
-from .conftest import EDFI_EXCERPT
+from .conftest import EDFI_EXCERPT, grand_bend_copy
 
 PERSON_MAPPING_YAML = """
 table: person

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import stat
 import zipfile
 from pathlib import Path
@@ -43,15 +42,6 @@ def declare_size(archive: Path, real: int, declared: int) -> None:
     old = real.to_bytes(4, "little")
     assert data.count(old) == 2, "the size must appear once in each header"
     archive.write_bytes(data.replace(old, declared.to_bytes(4, "little")))
-
-
-def grand_bend_copy(tmp: Path) -> Path:
-    """A writable copy of the Grand Bend OneRoster sample (CSV files only)."""
-    target = tmp / "grand-bend"
-    target.mkdir()
-    for f in GRAND_BEND.glob("*.csv"):
-        shutil.copyfile(f, target / f.name)
-    return target
 
 
 def excerpt_text(name: str) -> str:

@@ -22,11 +22,16 @@ def find_issue(result: ParseResult, code: str, severity: str | None = None) -> I
     raise AssertionError(f"no {code} issue; got: " + "\n".join(i.message for i in result.issues))
 
 
-@pytest.fixture
-def grand_bend(tmp_path: Path) -> Path:
+def grand_bend_copy(tmp: Path) -> Path:
     """A writable copy of the Grand Bend OneRoster sample (CSV files only)."""
-    target = tmp_path / "grand-bend"
+    target = tmp / "grand-bend"
     target.mkdir()
     for f in GRAND_BEND.glob("*.csv"):
         shutil.copyfile(f, target / f.name)
     return target
+
+
+@pytest.fixture
+def grand_bend(tmp_path: Path) -> Path:
+    """A writable copy of the Grand Bend OneRoster sample (CSV files only)."""
+    return grand_bend_copy(tmp_path)
