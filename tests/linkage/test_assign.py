@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from commonground.linkage.engine.assign import NEW_PREFIX, carry_ids, constrained_clusters
 
 
@@ -46,13 +44,12 @@ def test_weights_let_a_hub_node_outweigh_its_changed_record() -> None:
     assert r.hub_of["#HP-1"] == "HP-1" and r.hub_of["x"].startswith(NEW_PREFIX)
 
 
-def test_a_large_rerun_is_linear() -> None:
-    """200,000 records in 100,000 people, all unchanged: every id kept, in well under a few seconds."""
+def test_a_large_rerun_keeps_every_id() -> None:
+    """200,000 records in 100,000 people, all unchanged: every id kept.  No clock here (speed belongs in bench/);
+    the size is one a step quadratic in the records would not finish."""
     n = 100_000
     nodes = [f"r{i}" for i in range(2 * n)]
     edges = [(f"r{2 * i}", f"r{2 * i + 1}", 0.999) for i in range(n)]
-    clock = time.perf_counter()
     groups = constrained_clusters(nodes, edges).groups()
     r = carry_ids(groups, {f"r{i}": f"HP-{i // 2}" for i in range(2 * n)})
-    assert time.perf_counter() - clock < 20
     assert not r.changes and r.hub_of["r7"] == "HP-3"

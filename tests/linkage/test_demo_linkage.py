@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +34,7 @@ def test_demo_registry_is_accurate_and_has_borderline_pairs(tmp_path: Path) -> N
     result = generate(GeneratorConfig(students=STUDENTS, seed=42, out_dir=tmp_path))
     load_community(result.manifest)
     ingest_community(result.manifest, tmp_path)
-    clock = time.perf_counter()
     summary = link_community()
-    seconds = time.perf_counter() - clock
-    print(f"demo linkage at {STUDENTS} students: {seconds:.1f} s, {summary}")
     truth = _truth(tmp_path, result.manifest)
     people: dict[str, set[str]] = {}
     for slug, sid, hub in PersonRecord.objects.values_list(
@@ -73,5 +69,4 @@ def test_demo_registry_is_accurate_and_has_borderline_pairs(tmp_path: Path) -> N
     # Sensible: the pairs are plausible (mostly one child whose partner record lacks a birth date, which the
     # twins guard will not auto-link) rather than noise; the steward has something real to confirm.
     assert same >= len(pending) // 2
-    assert summary["refused_links"] >= 0 and summary["kept_apart"] > 0  # the twins guard is in force
-    assert seconds < 60
+    assert summary["kept_apart"] > 0  # the twins guard is in force
