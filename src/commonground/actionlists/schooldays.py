@@ -9,32 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
+from commonground.actionlists import records
 from commonground.governance.gate import system_read
 from commonground.ingest import dataplane
-from commonground.ingest.models import Submission
 
 _LOCK = threading.Lock()
-_CACHE: dict[str, tuple[int, frozenset[dt.date]]] = {}
+_CACHE: dict[str, tuple[tuple[Any, ...], frozenset[dt.date]]] = {}
 
 
-def instructional_days(latest: int | None = None) -> frozenset[dt.date]:
+def instructional_days(latest: tuple[Any, Any] | None = None) -> frozenset[dt.date]:
     """Every instructional day any school's calendar names (empty when no calendar has been sent).
 
-    ``latest`` is the id of the latest accepted submission when the caller has just read it (the list reads it
-    with :func:`commonground.actionlists.records.version`), saving a query per page view.
+    ``latest`` is ``(id, decided_at)`` of the latest accepted submission when the caller has just read them (the
+    list reads them with :func:`commonground.actionlists.records.version`), saving a query per page view.  The
+    calendar is kept under those two and the data folder: an id alone can come back with other data (a restored
+    older hub numbers its next submissions again; a process serving another home).
     """
     if latest is None:
-        latest = (
-            Submission.objects.filter(status="accepted").order_by("-pk").values_list("pk", flat=True).first()
-        )
-    latest = latest or 0
+        current = records.version()
+        latest = (current[1], current[2])
+    key = (str(dataplane.data_dir()), *latest)
     with _LOCK:
         cached = _CACHE.get("days")
-        if cached is not None and cached[0] == latest:
+        if cached is not None and cached[0] == key:
             return cached[1]
     days: frozenset[dt.date] = frozenset()
-    if latest:
+    if latest[0]:
         with system_read("school calendar for action lists"):
             con = dataplane.connect()
             try:
@@ -49,7 +51,7 @@ def instructional_days(latest: int | None = None) -> frozenset[dt.date]:
                 con.close()
         days = frozenset(r[0] for r in rows)
     with _LOCK:
-        _CACHE["days"] = (latest, days)
+        _CACHE["days"] = (key, days)
     return days
 
 
