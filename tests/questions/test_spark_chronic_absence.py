@@ -27,12 +27,17 @@ def spark() -> Iterator[Any]:
     pyspark = pytest.importorskip("pyspark.sql")
     if shutil.which("java") is None:
         missing_service("Java is not installed, so Spark cannot start")
+    from splink.backends.spark import similarity_jar_location
+
     session = (
         pyspark.SparkSession.builder.master("local[2]")
         .appName("commonground-indicators")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.session.timeZone", "UTC")
+        # The JVM starts once per test process and keeps the jars it started with: Splink's jar (jaro_winkler)
+        # goes on it here too, so tests/linkage/test_spark.py finds it whichever of the two runs first.
+        .config("spark.jars", similarity_jar_location())
         .getOrCreate()
     )
     yield session
