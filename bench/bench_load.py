@@ -6,10 +6,11 @@ Run ``python bench/bench_load.py [--students 500] [--duration 20] [--concurrency
 - A fresh hub home with the community of ``bench/load_world.py`` (the program's students, most with consents),
   its files sent through ingest; SQLite in the home, or a fresh PostgreSQL database (``--database postgres``,
   server from ``COMMONGROUND_TEST_POSTGRES``, default ``postgresql://postgres@127.0.0.1:5432/postgres``).
-- ``gunicorn`` with two workers on a free loopback port, as ``commonground serve`` runs it (gunicorn's default sync
-  workers: one request per connection, so every request goes to whichever worker is free), with the production
-  settings (DEBUG off, secure cookies, argon2) through ``bench/load_settings.py``, which turns the second factor
-  off for the benchmark's case manager and adds the page without the gate.  The case manager signs in through ``/sign-in/`` (session cookie).
+- ``gunicorn`` with two workers on a free loopback port, as ``commonground serve`` runs it (gunicorn's default
+  sync workers: one request per connection, so every request goes to whichever worker is free), with the
+  production settings (DEBUG off, secure cookies, argon2) through ``bench/load_settings.py``, which turns the
+  second factor off for the benchmark's case manager and adds the page without the gate. The case manager
+  signs in through ``/sign-in/`` (session cookie).
 - ``bench/load_client.py`` drives ``/students/`` (the first page, 50 of the 500: the gate's decision about the
   whole roster, the masking of each row, the records of disclosure of the page's students in the request's
   transaction) for ``--duration`` seconds on ``--concurrency`` connections at once, then the same page
@@ -80,7 +81,8 @@ def _postgres(name: str) -> Iterator[str]:
 def _gunicorn(port: int, env: dict[str, str], workers: int) -> Iterator[subprocess.Popen[bytes]]:
     """gunicorn serving the hub in its own process group, killed on the way out whatever happens."""
     argv = [sys.executable, "-m", "gunicorn", "commonground.wsgi:application", "--bind", f"{HOST}:{port}",
-            "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "5", "--log-level", "warning"]  # fmt: skip
+            "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "5",
+            "--log-level", "warning"]  # fmt: skip
     proc = subprocess.Popen(argv, env=env, start_new_session=True)  # a fixed argv
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:

@@ -6,7 +6,6 @@ so Spark only has to score: the links must come out the same as on DuckDB.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from commonground.linkage.engine.evalsets import EvalSet
 from commonground.linkage.engine.link import link_tables
 from commonground.linkage.engine.prepare import prepare
 from commonground.linkage.engine.spark import spark_model
-from tests.conftest import missing_service
+from tests.spark_session import local_spark
 
 pytestmark = pytest.mark.slow
 SAMPLE = 400  # district records (and the partner records of the same children, plus some others)
@@ -40,19 +39,8 @@ def _small(evalset: EvalSet) -> tuple[pa.Table, pa.Table]:
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    if shutil.which("java") is None:
-        missing_service("Java is not installed: the Spark test needs a JVM")
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("commonground-linkage-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.memory", "1g")
-        .config("spark.jars", similarity_jar_location())  # Splink's own jar (jaro_winkler), shipped with it
-        .getOrCreate()
+    session = local_spark(
+        "commonground-linkage-test", cores=1, partitions=2, conf={"spark.driver.memory": "1g"}
     )
     session.sparkContext.setCheckpointDir(str(tmp_path_factory.mktemp("spark-checkpoints")))
     yield session

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 from commonground.questions.indicators import run_indicator
 from commonground.questions.indicators.spark import run_indicator_spark
 
-from ..conftest import missing_service
+from ..spark_session import local_spark
 from .test_attendance import world
 from .test_programs import LINK
 from .test_programs import world as program_world
@@ -23,22 +22,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    """A local Spark session (two cores, no UI, nothing from the network)."""
-    pyspark = pytest.importorskip("pyspark.sql")
-    if shutil.which("java") is None:
-        missing_service("Java is not installed, so Spark cannot start")
-    from splink.backends.spark import similarity_jar_location
-
-    session = (
-        pyspark.SparkSession.builder.master("local[2]")
-        .appName("commonground-indicators")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        # The JVM starts once per test process and keeps the jars it started with: Splink's jar (jaro_winkler)
-        # goes on it here too, so tests/linkage/test_spark.py finds it whichever of the two runs first.
-        .config("spark.jars", similarity_jar_location())
-        .getOrCreate()
+    """A local Spark session (two cores)."""
+    session = local_spark(
+        "commonground-indicators", cores=2, partitions=4, conf={"spark.sql.session.timeZone": "UTC"}
     )
     yield session
     session.stop()
