@@ -10,6 +10,9 @@ on PostgreSQL) set to the crash test's hub:
   another, printing ``begin KEY KIND`` before each and ``done KEY KIND TOKEN`` after its transaction committed
   (TOKEN: what ``verify`` will list for it — the key, the agreement submitted, the linkage run — or ``none``). The
   parent kills it with SIGKILL at a random moment. ``work PREFIX SEED once`` runs every kind once and exits.
+  ``go KIND FRACTION`` instead of ``go``: the child kills itself inside an action of KIND, at the Python call that
+  lies FRACTION of the way through it (counted on one whole run of KIND first) — so kills reach the quick
+  actions too, which a kill at a random moment seldom hits.
 - ``verify``: reports, as one JSON object, which actions are present in full, which in part (never expected), and
   every key whose rows or audit entries were found.
 
@@ -18,10 +21,14 @@ Every action writes a key (``PREFIX-n``) into what it creates, so the parent can
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
+import os
 import random
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -158,20 +165,47 @@ def _actions(actors: dict[str, Any]) -> dict[str, Callable[[str], Any]]:
     }  # fmt: skip
 
 
+class CallCounter:
+    """A profile hook that counts Python and C calls and, once armed, SIGKILLs this process at call number N."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.kill_at: int | None = None
+
+    def __call__(self, frame: Any, event: str, arg: Any) -> None:
+        if event in ("call", "c_call"):
+            self.calls += 1
+            if self.kill_at is not None and self.calls >= self.kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    def run(self, action: Callable[[str], Any], key: str) -> Any:
+        sys.setprofile(self)
+        try:
+            return action(key)
+        finally:
+            sys.setprofile(None)
+
+
 def work(prefix: str, seed: str, once: bool = False) -> None:
     """Wait for ``go``, then act until killed (or, ``once``, every kind once)."""
     actors = _actors()
     act = _actions(actors)
     say("loaded")
-    if not once:
-        sys.stdin.readline()
+    target = None if once else sys.stdin.readline().split()[1:]
     rng = random.Random(int(seed))
     weights = [3, 2, 3, 2, 3, 2, 1]  # linkage is the slow one: rarer, so kills land in every kind
-    plan = list(KINDS) if once else (rng.choices(KINDS, weights)[0] for _ in iter(int, 1))
+    plan: Iterator[str] = iter(KINDS) if once else (rng.choices(KINDS, weights)[0] for _ in iter(int, 1))
+    counter = CallCounter()
+    if target:
+        kind, fraction = target[0], float(target[1])
+        plan = itertools.chain([kind], itertools.cycle([kind]))  # one whole run to count, then the killed one
     for n, kind in enumerate(plan):
         key = f"K{prefix}-{n}"
         say("begin", key, kind)
-        token = act[kind](key)
+        if target and n == 1:
+            counter.kill_at = max(1, math.ceil(fraction * counter.calls))
+            counter.calls = 0
+        token = counter.run(act[kind], key) if target else act[kind](key)
         say("done", key, kind, "none" if token is None else token)
     say("finished")
 

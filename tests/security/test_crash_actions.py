@@ -3,7 +3,9 @@
 Beyond ingest (``tests/ingest/test_crash.py``), every other kind of write: drafting and submitting agreements,
 recording and revoking consents, disclosures through the gate (records of disclosure and their audit entry),
 linkage runs, and families' requests. A child process (``crash_actions_driver.py``) runs them one after another
-and is killed at a uniformly random moment; the next child is already loading, so kills come fast. Then:
+and is killed at a uniformly random moment; the next child is already loading, so kills come fast. A random
+moment mostly lands in the slow actions (linkage), so every third child instead kills itself part of the way
+through a chosen kind, the kinds in turn, and every kind must have been hit. Then:
 
 - every action is present in full (its rows and its audit entry) or absent — nothing partial;
 - every action a child reported committed is present — nothing lost;
@@ -36,12 +38,15 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.ingest.crash_child import REPO, Child, Hub, dedicated_database
+from tests.security.crash_actions_driver import KINDS
 
 pytestmark = pytest.mark.slow
 
 KILLS = 50
 MAX_ATTEMPTS = 90
 WINDOW = 1.2  # seconds after "go" within which the kill lands (uniformly)
+TARGET_EVERY = 3  # every third child kills itself inside a chosen kind (see crash_actions_driver.work)
+TARGET_WAIT = 60.0  # seconds a targeted child may take to get there
 SPARES = 2  # children loading ahead
 
 
@@ -126,8 +131,13 @@ def test_sigkill_during_any_action_leaves_it_whole_or_absent_and_the_chain_intac
             child = pool.pop(0)
             child.expect("loaded")
             pool.append(ActionChild(hub, "work", str(attempt), str(rng.randrange(2**32))))
-            child.send("go")
-            deadline = time.monotonic() + rng.uniform(0.05, WINDOW)
+            if attempt % TARGET_EVERY:
+                child.send("go")
+                deadline = time.monotonic() + rng.uniform(0.05, WINDOW)
+            else:  # the child kills itself inside the next kind in turn, part of the way through it
+                kind = KINDS[(attempt // TARGET_EVERY) % len(KINDS)]
+                child.send(f"go {kind} {rng.random():.6f}")
+                deadline = time.monotonic() + TARGET_WAIT
             while child.next_line(deadline) is not None and time.monotonic() < deadline:
                 pass
             child.kill()
@@ -143,7 +153,8 @@ def test_sigkill_during_any_action_leaves_it_whole_or_absent_and_the_chain_intac
         f"{kills} kills in {attempt} attempts, {tally.actions} actions begun, {time.monotonic() - started:.0f} s; "
         f"kills landed in: {dict(tally.landed)}; committed: { {k: len(v) for k, v in tally.committed.items()} }"
     )
-    assert len(tally.landed.keys() - {"between actions"}) >= 4, f"seed {seed}: kills hit too few kinds"
+    missed = set(KINDS) - tally.landed.keys()
+    assert not missed, f"seed {seed}: no kill landed in {sorted(missed)}"
 
     state = verify(hub)
     assert state["partial"] == [], f"seed {seed}: partial writes: {state['partial']}"
