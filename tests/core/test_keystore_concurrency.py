@@ -99,6 +99,28 @@ def test_when_another_process_makes_the_scope_key_first_there_is_still_one_key(
     assert _files(keys) == [f"{made[0]}.json"]
 
 
+@pytest.mark.parametrize("stale", ["record", "masters"])
+def test_a_reader_that_straddles_a_master_rotation_still_finds_the_key(
+    keys: Path, monkeypatch: pytest.MonkeyPatch, stale: str
+) -> None:
+    east = keystore.key_for("org:eastside")
+    old_record = json.loads((keys / "data" / f"{east.key_id}.json").read_text())
+    old_masters = keystore._masters()
+    assert keystore.rotate_master() == 1
+    real_masters = keystore._masters
+    calls: list[int] = []
+
+    def masters_read_before_the_rotation_ended() -> dict[str, bytes]:
+        calls.append(1)
+        return old_masters if len(calls) == 1 else real_masters()
+
+    if stale == "masters":  # read master.key, then the rotation ended, then read the (re-wrapped) record
+        monkeypatch.setattr(keystore, "_masters", masters_read_before_the_rotation_ended)
+        assert keystore.key_for("org:eastside") == east
+    else:  # read the record, then the rotation ended, then read master.key (the old master is gone)
+        assert keystore._unwrap(old_record) == east.key
+
+
 def test_destroying_a_scope_removes_every_key_it_has(keys: Path) -> None:
     # A hub written before keys were made under the lock may hold two for one scope.
     first = keystore._create("org:eastside", keystore.master_key())

@@ -93,9 +93,15 @@ def _masters() -> dict[str, bytes]:
 def _unwrap(record: dict[str, str]) -> bytes:
     master = _masters().get(record["master"])
     if master is None:
-        raise MissingKeyError(
-            f"data key {record['key_id']} was wrapped by a master key this hub does not have"
-        )
+        # A rotation may have finished between this process's read of the record and of the master keys:
+        # read both again, once (the rotation swaps ``master.key`` last, so the second read agrees).
+        fresh = _load(_path(record["key_id"]))
+        master = _masters().get(fresh["master"]) if fresh is not None else None
+        if fresh is None or master is None:
+            raise MissingKeyError(
+                f"data key {record['key_id']} was wrapped by a master key this hub does not have"
+            )
+        record = fresh
     return envelope.unwrap(master, base64.b64decode(record["wrapped"]), record["key_id"])
 
 
