@@ -123,8 +123,9 @@ def test_a_reader_that_straddles_a_master_rotation_still_finds_the_key(
 
 def test_destroying_a_scope_removes_every_key_it_has(keys: Path) -> None:
     # A hub written before keys were made under the lock may hold two for one scope.
-    first = keystore._create("org:eastside", keystore.master_key())
-    second = keystore._create("org:eastside", keystore.master_key())
+    first, second = keystore.key_for("org:eastside"), keystore.key_for("org:other")
+    path = keys / "data" / f"{second.key_id}.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "scope": "org:eastside"}))
     assert keystore.destroy("org:eastside") in {first.key_id, second.key_id}
     assert keystore.scopes() == {}
     assert _files(keys) == []
