@@ -118,8 +118,7 @@ class _Context:
 
 
 def _context(version: tuple[Any, ...]) -> _Context:
-    # version[1:3] are the latest accepted submission's id and moment (records.version): the calendar's key.
-    days = schooldays.instructional_days((version[1], version[2]) if len(version) > 2 else None)
+    days = schooldays.instructional_days(version)
     schools: list[tuple[str, str]] = []
     parents: list[tuple[int, int | None]] = []
     # A plain query: the ORM took longer to build this one than the database to answer it (every page asks).

@@ -19,17 +19,17 @@ _LOCK = threading.Lock()
 _CACHE: dict[str, tuple[tuple[Any, ...], frozenset[dt.date]]] = {}
 
 
-def instructional_days(latest: tuple[Any, Any] | None = None) -> frozenset[dt.date]:
+def instructional_days(version: tuple[Any, ...] | None = None) -> frozenset[dt.date]:
     """Every instructional day any school's calendar names (empty when no calendar has been sent).
 
-    ``latest`` is ``(id, decided_at)`` of the latest accepted submission when the caller has just read them (the
-    list reads them with :func:`commonground.actionlists.records.version`), saving a query per page view.  The
-    calendar is kept under those two and the data folder: an id alone can come back with other data (a restored
-    older hub numbers its next submissions again; a process serving another home).
+    ``version`` is what :func:`commonground.actionlists.records.version` returned when the caller has just read it
+    (the list does), saving a query per page view.  The calendar is kept under the latest accepted submission's
+    id and moment in it, and the data folder: an id alone can come back with other data (a restored older hub
+    numbers its next submissions again; a process serving another home).
     """
-    if latest is None:
-        current = records.version()
-        latest = (current[1], current[2])
+    if version is None or len(version) < 3:
+        version = records.version()
+    latest = version[1:3]
     key = (str(dataplane.data_dir()), *latest)
     with _LOCK:
         cached = _CACHE.get("days")
