@@ -198,7 +198,7 @@ def work(prefix: str, seed: str, once: bool = False) -> None:
     counter = CallCounter()
     if target:
         kind, fraction = target[0], float(target[1])
-        plan = itertools.chain([kind], itertools.cycle([kind]))  # one whole run to count, then the killed one
+        plan = itertools.repeat(kind)  # the first run is counted whole, a later one killed
     for n, kind in enumerate(plan):
         key = f"K{prefix}-{n}"
         say("begin", key, kind)
