@@ -64,7 +64,9 @@ def test_a_decision_is_reused_only_while_the_facts_and_their_moments_say_the_sam
     calls = []
     real = gate.policy.decide
     monkeypatch.setattr(gate.policy, "decide", lambda *a, **k: calls.append(k["purpose"]) or real(*a, **k))
-    at = timezone.now()
+    # Nine in the morning, local: the moments below (up to seven minutes on) fall on one day whatever the time the
+    # test runs (a new day decides anew by design).
+    at = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     consent = Consent.objects.get(hub_person_id="HP-A")
     consent.revoked_at = at + dt.timedelta(minutes=5)  # a revocation that takes effect in five minutes
     consent.save()

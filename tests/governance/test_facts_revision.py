@@ -146,9 +146,11 @@ def test_a_rolled_back_write_never_leaves_its_token_behind(world: dict[str, Any]
 def test_a_hold_placed_for_later_acts_when_its_time_comes(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now = timezone.now()
+    # Nine in the morning, local: the three moments below fall on one day whatever the time the test runs (from
+    # timezone.now(), 23:30-24:00 in Chicago made the second a new day, which loads again by design).
+    now = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     Hold.objects.create(
-        scope="subject", hub_person_id="HP-A", reason="From noon", placed_at=now + dt.timedelta(hours=1)
+        scope="subject", hub_person_id="HP-A", reason="From ten", placed_at=now + dt.timedelta(hours=1)
     )
     loads = _loads(monkeypatch)
     assert _allowed(world, now)["HP-A"] is True
